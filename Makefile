@@ -1,0 +1,42 @@
+# Orbit CRM: every set-up step lives here, so a fresh clone needs only `make run` or `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Shopify's Admin API schema (introspection JSON) ships inside this npm package (DESIGN 9).
+SCHEMA_PACKAGE := @shopify/dev-mcp@1.16.0
+SCHEMA_VERSION := 2026-10
+SCHEMA := var/schema/admin_$(SCHEMA_VERSION).json.gz
+
+.PHONY: setup run test test-python bench lint clean
+
+setup: $(VENV)/.installed $(SCHEMA)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(SCHEMA):
+	mkdir -p var/schema/tmp
+	cd var/schema/tmp && npm pack --silent $(SCHEMA_PACKAGE) >/dev/null
+	tar -xzf var/schema/tmp/*.tgz -C var/schema/tmp package/dist/data/admin_$(SCHEMA_VERSION).json.gz
+	mv var/schema/tmp/package/dist/data/admin_$(SCHEMA_VERSION).json.gz $@
+	rm -rf var/schema/tmp
+
+run: setup
+	$(BIN)/python -m app.devrun
+
+test: setup
+	$(BIN)/python -m pytest
+
+# Benchmarks measure; they are not part of `make test` or CI.
+bench: setup
+	@for script in benchmarks/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+
+lint: setup
+	$(BIN)/ruff check app webhooks jobs devstore tests benchmarks
+
+clean:
+	rm -rf $(VENV) var instance
