@@ -1,0 +1,51 @@
+"""Orbit CRM: the Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from app import config as settings
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Defaults, then the environment, then the test overrides (flaskr's order)."""
+    instance_path = settings.instance_path()
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    app.config.from_mapping(settings.defaults(instance_path))
+    app.config.from_mapping(settings.from_environment())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    settings.check(app.config)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from app import cli, crypto, db, errors, redis_conn, security
+    from app.shopify import clients
+
+    db.init_app(app)
+    redis_conn.init_app(app)
+    crypto.init_app(app)
+    clients.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+
+    if app.config["RUN_MIGRATIONS_ON_START"]:
+        from app.migrate import upgrade
+
+        upgrade(app.config["DATABASE_URL"])
+
+    from app.api import bp as api_bp
+    from app.auth_views import bp as auth_bp
+    from app.health import bp as health_bp
+    from webhooks.intake import bp as webhooks_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(webhooks_bp)
+    return app

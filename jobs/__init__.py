@@ -1,0 +1,1 @@
+"""RQ jobs: thin wrappers that load, call domain code, and store."""

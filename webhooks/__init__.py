@@ -1,0 +1,1 @@
+"""Webhook intake (verify, persist, answer) and the per-resource handlers the drain applies."""

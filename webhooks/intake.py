@@ -1,0 +1,114 @@
+"""POST /webhooks/...: verify the HMAC, store the delivery, answer. Nothing else happens in
+the request: the drain job applies deliveries later, in order (DESIGN 4)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import db
+from app.errors import error_response
+from app.shopify import clients, tokens
+from webhooks import drain_queue
+from webhooks.store import IncomingDelivery, parse_triggered_at, record_delivery
+from webhooks.topics import COMPLIANCE_TOPICS
+
+log = logging.getLogger(__name__)
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+REQUIRED_HEADERS = (
+    "X-Shopify-Topic",
+    "X-Shopify-Shop-Domain",
+    "X-Shopify-API-Version",
+    "X-Shopify-Webhook-Id",
+)
+
+
+def _verify(raw_body: str) -> tuple[bool, int]:
+    result = clients.shopify_app().verify_webhook_req(
+        {"method": request.method, "url": request.url, "headers": dict(request.headers), "body": raw_body}
+    )
+    # A missing signature is as untrusted as a wrong one: 401 (compliance reviews check it).
+    status = 401 if result.log.code in ("invalid_hmac", "missing_hmac_header") else result.response.status
+    return result.ok, status
+
+
+def _parse_json_object(raw: bytes) -> str | None:
+    """None when the body is a JSON object; else why it is not."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return "body is not valid JSON"
+    return None if isinstance(body, dict) else "body is not a JSON object"
+
+
+@bp.post("")
+@bp.post("/<path:subscription_path>")
+def receive(subscription_path: str = "") -> Response:
+    """Verify, persist, answer; 200 only once the delivery is durably stored."""
+    if (request.content_length or 0) > current_app.config["WEBHOOK_MAX_BODY_BYTES"]:
+        log.warning("webhook refused: body of %s bytes is over the limit", request.content_length)
+        return error_response(413, "webhook body too large")
+    raw = request.get_data()
+    if len(raw) > current_app.config["WEBHOOK_MAX_BODY_BYTES"]:
+        return error_response(413, "webhook body too large")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        log.warning("webhook refused: body is not UTF-8")
+        return error_response(400, "webhook body is not UTF-8 JSON")
+    verified, status = _verify(text)
+    if not verified:
+        log.warning("webhook refused: signature check failed (%s)", status)
+        return error_response(status, "webhook signature could not be verified")
+
+    missing = [name for name in REQUIRED_HEADERS if not request.headers.get(name)]
+    if missing:
+        log.warning("webhook refused: missing headers %s", missing)
+        return error_response(400, f"missing headers: {', '.join(missing)}")
+    topic = request.headers["X-Shopify-Topic"]
+    domain = request.headers["X-Shopify-Shop-Domain"].lower()
+
+    session = db.request_session()
+    try:
+        shop = tokens.find_shop(session, domain)
+    except SQLAlchemyError:
+        log.exception("webhook not stored: database unavailable")
+        return error_response(503, "temporarily unable to store the webhook")
+    if shop is None:
+        if topic in COMPLIANCE_TOPICS:
+            # Nothing is held for a shop Orbit never knew: the request is honoured as is.
+            log.info("compliance webhook %s for unknown shop %s: nothing stored", topic, domain)
+            return Response(status=200)
+        log.warning("webhook %s refused: unknown shop %s", topic, domain)
+        return error_response(404, "unknown shop")
+
+    malformed = _parse_json_object(raw)
+    delivery = IncomingDelivery(
+        shop_id=shop.id,
+        webhook_id=request.headers["X-Shopify-Webhook-Id"],
+        topic=topic,
+        api_version=request.headers.get("X-Shopify-API-Version"),
+        event_id=request.headers.get("X-Shopify-Event-Id"),
+        triggered_at=parse_triggered_at(request.headers.get("X-Shopify-Triggered-At")),
+        payload=raw,
+        # A signed but unreadable body is kept as a dead letter for a person to look at.
+        status="dead" if malformed else "pending",
+        last_error=malformed,
+    )
+    try:
+        is_new = record_delivery(session, delivery)
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("webhook not stored: database unavailable")
+        return error_response(503, "temporarily unable to store the webhook")
+    if malformed:
+        log.warning("webhook %s from %s recorded as dead letter: %s", topic, domain, malformed)
+        return error_response(400, malformed)
+    if is_new:
+        drain_queue.request_drain(shop.id)
+    return Response(status=200)
