@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -13,7 +14,8 @@ from app import config as settings
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Defaults, then the environment, then the test overrides (flaskr's order)."""
-    instance_path = settings.instance_path()
+    overrides = dict(test_config or {})
+    instance_path = Path(overrides.get("ORBIT_INSTANCE_PATH") or settings.instance_path())
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.config.from_mapping(settings.defaults(instance_path))
     app.config.from_mapping(settings.from_environment())

@@ -15,6 +15,7 @@ DEFAULT_SCOPES = ",".join(
         "read_orders",
         "read_all_orders",
         "read_products",
+        "write_products",
         "read_discounts",
         "write_discounts",
         "read_store_credit_accounts",

@@ -1,0 +1,82 @@
+"""The queue on a real Redis: intake coalesces drains per shop, a worker applies them, and
+/health reports database, Redis and worker state."""
+
+from __future__ import annotations
+
+from rq import SimpleWorker, Worker
+from rq.serializers import JSONSerializer
+from sqlalchemy import select
+
+from app import db
+from app.models import Shop, WebhookDelivery
+from app.queues import all_queues, queue
+from app.redis_conn import redis
+from tests.conftest import DEMO_SHOP
+from tests.helpers import json_body
+
+
+def install(client, shopify):
+    assert client.get("/", query_string={"shop": DEMO_SHOP, "id_token": shopify.session_token(DEMO_SHOP)}).status_code == 200
+
+
+def post_scopes_update(client, shopify, n):
+    body = json_body({"id": n, "previous": ["read_orders"], "current": ["read_orders", f"read_scope_{n}"]})
+    headers = shopify.webhook_headers("app/scopes_update", DEMO_SHOP, body,
+                                      triggered_at=f"2026-11-30T12:00:{n:02d}.000000Z")
+    assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
+
+
+def test_a_burst_of_webhooks_makes_one_drain_job_and_a_worker_applies_them_in_order(app, client, shopify):
+    install(client, shopify)
+    for n in range(30):
+        post_scopes_update(client, shopify, n)
+    with app.app_context():
+        assert queue("webhooks").count == 1
+        SimpleWorker(all_queues(), connection=redis(), serializer=JSONSerializer).work(burst=True)
+        session = db.request_session()
+        statuses = session.scalars(select(WebhookDelivery.status)).all()
+        shop = session.scalars(select(Shop).where(Shop.domain == DEMO_SHOP)).one()
+    assert statuses == ["processed"] * 30
+    # Applied in triggered_at order: the last delivery's scopes win.
+    assert shop.scopes == "read_orders,read_scope_29"
+
+
+def test_a_webhook_arriving_after_the_drain_started_gets_a_new_drain(app, client, shopify):
+    install(client, shopify)
+    post_scopes_update(client, shopify, 1)
+    with app.app_context():
+        SimpleWorker(all_queues(), connection=redis(), serializer=JSONSerializer).work(burst=True)
+        post_scopes_update(client, shopify, 2)
+        assert queue("webhooks").count == 1
+
+
+def test_health_reports_database_redis_and_workers(app, client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json
+    assert body["database"]["ok"] and body["database"]["revision"] == "0001"
+    assert body["redis"]["ok"]
+    assert body["worker"] == {"ok": False, "workers": 0, "states": []}
+
+    with app.app_context():
+        worker = Worker(all_queues(), connection=redis(), serializer=JSONSerializer, name="health-probe")
+        worker.register_birth()
+        try:
+            body = client.get("/health").json
+        finally:
+            worker.register_death()
+    assert body["worker"]["ok"] and body["worker"]["workers"] == 1
+
+
+def test_health_reports_503_when_the_database_is_gone(app, client):
+    from app.db import make_engine
+
+    working = app.extensions["db_engine"]
+    app.extensions["db_engine"] = make_engine("sqlite:////nonexistent-dir/orbit.db")
+    try:
+        response = client.get("/health")
+    finally:
+        app.extensions["db_engine"].dispose()
+        app.extensions["db_engine"] = working
+    assert response.status_code == 503
+    assert response.json["database"]["ok"] is False

@@ -1,0 +1,136 @@
+"""Bad input gets a clear JSON 4xx, never a 500 or a traceback page."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app import db
+from app.models import WebhookDelivery
+from tests.conftest import DEMO_SHOP
+from tests.helpers import json_body
+
+
+@pytest.fixture
+def installed(client, shopify):
+    response = client.get("/", query_string={"shop": DEMO_SHOP, "id_token": shopify.session_token(DEMO_SHOP)})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"shop": "evil.example.com"},
+        {"shop": "<script>.myshopify.com"},
+        {"shop": "x" * 5000},
+        {"shop": "orbit-test.myshopify.com", "hmac": "abc", "timestamp": "1"},
+    ],
+)
+def test_app_home_with_bad_parameters_answers_400_json(client, query):
+    response = client.get("/", query_string=query)
+    assert response.status_code == 400
+    assert response.is_json and response.json["error"]["message"]
+
+
+def test_app_home_without_an_id_token_goes_to_the_patch_page(client):
+    response = client.get("/", query_string={"shop": DEMO_SHOP, "host": "abc"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("http://orbit.test/auth/patch-id-token?")
+
+
+def test_callback_without_parameters_answers_400(client):
+    response = client.get("/auth/callback")
+    assert response.status_code == 400 and response.is_json
+
+
+def test_unknown_paths_answer_json_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and response.json["error"]["status"] == 404
+
+
+def test_wrong_method_answers_405(client):
+    assert client.get("/webhooks/app").status_code == 405
+
+
+def test_unsigned_webhook_is_refused_with_401(client, installed):
+    body = json_body({"id": 1})
+    headers = {"X-Shopify-Topic": "app/uninstalled", "X-Shopify-Shop-Domain": DEMO_SHOP,
+               "X-Shopify-Webhook-Id": "w1", "X-Shopify-API-Version": "2026-10", "Content-Type": "application/json"}
+    assert client.post("/webhooks/app", data=body, headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize("topic", ["customers/redact", "customers/data_request", "shop/redact", "app/uninstalled"])
+def test_forged_webhook_is_refused_with_401_for_every_topic(client, shopify, installed, topic):
+    body = json_body({"shop_domain": DEMO_SHOP})
+    headers = shopify.webhook_headers(topic, DEMO_SHOP, body, secret="forged-secret")
+    assert client.post("/webhooks/compliance", data=body, headers=headers).status_code == 401
+
+
+def test_webhook_signed_with_the_previous_secret_is_accepted(client, shopify, installed):
+    body = json_body({"id": 1})
+    headers = shopify.webhook_headers("app/scopes_update", DEMO_SHOP, body, secret=shopify.old_client_secret)
+    assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
+
+
+def test_signed_but_malformed_webhook_is_recorded_as_a_dead_letter_and_answered_400(app, client, shopify, installed):
+    body = b"{not json"
+    headers = shopify.webhook_headers("orders/create", DEMO_SHOP, body)
+    response = client.post("/webhooks/orders", data=body, headers=headers)
+    assert response.status_code == 400
+    assert "JSON" in response.json["error"]["message"]
+    with app.app_context():
+        row = db.request_session().scalars(select(WebhookDelivery)).one()
+    assert (row.status, row.last_error, bytes(row.payload)) == ("dead", "body is not valid JSON", body)
+
+
+def test_webhook_missing_a_required_header_is_refused(client, shopify, installed):
+    body = json_body({"id": 1})
+    headers = shopify.webhook_headers("orders/create", DEMO_SHOP, body)
+    del headers["X-Shopify-Webhook-Id"]
+    response = client.post("/webhooks/orders", data=body, headers=headers)
+    assert response.status_code == 400
+    assert "X-Shopify-Webhook-Id" in response.json["error"]["message"]
+
+
+def test_webhook_for_an_unknown_shop_is_refused_with_404(client, shopify):
+    body = json_body({"id": 1})
+    headers = shopify.webhook_headers("orders/create", "nobody.myshopify.com", body)
+    assert client.post("/webhooks/orders", data=body, headers=headers).status_code == 404
+
+
+def test_compliance_webhook_for_an_unknown_shop_is_acknowledged(client, shopify):
+    body = json_body({"shop_id": 1, "shop_domain": "nobody.myshopify.com"})
+    headers = shopify.webhook_headers("shop/redact", "nobody.myshopify.com", body)
+    assert client.post("/webhooks/compliance", data=body, headers=headers).status_code == 200
+
+
+def test_oversized_webhook_is_refused_with_413(app, client, shopify, installed):
+    app.config["WEBHOOK_MAX_BODY_BYTES"] = 1000
+    body = json_body({"note": "x" * 2000})
+    headers = shopify.webhook_headers("orders/create", DEMO_SHOP, body)
+    assert client.post("/webhooks/orders", data=body, headers=headers).status_code == 413
+
+
+def test_duplicate_delivery_is_answered_200_and_stored_once(app, client, shopify, installed):
+    body = json_body({"id": 1})
+    headers = shopify.webhook_headers("app/scopes_update", DEMO_SHOP, body, webhook_id="same-delivery")
+    assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
+    assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
+    with app.app_context():
+        rows = db.request_session().scalars(select(WebhookDelivery)).all()
+    assert len(rows) == 1
+
+
+def test_webhook_answers_503_when_the_database_cannot_take_the_row(app, client, shopify, installed):
+    body = json_body({"id": 1})
+    headers = shopify.webhook_headers("app/scopes_update", DEMO_SHOP, body)
+    # Point the app at a database file that cannot be opened: the row cannot be stored.
+    from app.db import make_engine
+    from sqlalchemy.orm import sessionmaker
+
+    broken = make_engine("sqlite:////nonexistent-dir/orbit.db")
+    app.extensions["db_sessionmaker"] = sessionmaker(broken)
+    response = client.post("/webhooks/app", data=body, headers=headers)
+    broken.dispose()
+    assert response.status_code == 503
