@@ -8,7 +8,7 @@ SCHEMA_PACKAGE := @shopify/dev-mcp@1.16.0
 SCHEMA_VERSION := 2026-10
 SCHEMA := var/schema/admin_$(SCHEMA_VERSION).json.gz
 
-.PHONY: setup run test test-python bench lint clean
+.PHONY: setup run test test-python bench lint clean shopify-dev
 
 setup: $(VENV)/.installed $(SCHEMA)
 
@@ -28,8 +28,15 @@ $(SCHEMA):
 run: setup
 	$(BIN)/python -m app.devrun
 
-test: setup
-	$(BIN)/python -m pytest
+# Started by `shopify app dev` (shopify.web.toml) against a real development store.
+shopify-dev: setup
+	$(BIN)/python -m app.shopifydev
+
+test: test-python
+
+# pytest exits 5 when it collects nothing, so an empty run fails too.
+test-python: setup
+	$(BIN)/python -m pytest -p no:cacheprovider
 
 # Benchmarks measure; they are not part of `make test` or CI.
 bench: setup

