@@ -1,0 +1,71 @@
+"""Field resolvers for Shopify's Admin schema, keyed by GraphQL type and field name.
+
+The schema is Shopify's introspection result, so it carries no resolvers of its own; graphql-core
+calls `resolve_field` for every field. Types listed in `RESOLVERS` are backed by REST-shaped
+records and only resolve the fields listed for them; any other object is a dict the resolvers
+built with camelCase keys already.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from graphql import GraphQLAbstractType, GraphQLResolveInfo, is_non_null_type
+
+from devstore.resolvers import customers, orders, products, root, shop
+from devstore.resolvers.common import Typed, unsupported
+from devstore.resolvers.context import RequestContext
+
+__all__ = ["RESOLVERS", "RequestContext", "resolve_field", "resolve_type"]
+
+RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
+    **root.TYPES,
+    **shop.TYPES,
+    **customers.TYPES,
+    **orders.TYPES,
+    **products.TYPES,
+}
+ROOT_TYPES = {"QueryRoot", "Mutation", "Subscription"}
+
+
+def resolve_field(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    if isinstance(source, Typed):
+        source = source.record
+    parent = info.parent_type.name
+    fields = RESOLVERS.get(parent)
+    if fields is not None:
+        resolver = fields.get(info.field_name)
+        if resolver is not None:
+            accepted = accepted_arguments(resolver)
+            if accepted is not None:
+                args = {name: value for name, value in args.items() if name in accepted}
+            return resolver(source, info, **args)
+    elif isinstance(source, dict) and info.field_name in source:
+        return source[info.field_name]
+    # A root field the devstore lacks, or a required value it cannot produce: say so plainly
+    # rather than answer with a null Shopify would never send.
+    if parent in ROOT_TYPES or is_non_null_type(info.return_type):
+        raise unsupported(info)
+    return None
+
+
+@cache
+def accepted_arguments(resolver: Callable[..., Any]) -> frozenset[str] | None:
+    """The GraphQL arguments a resolver takes; None when it takes them all (**args).
+
+    graphql-core passes every argument that has a default, and resolvers name only those they use.
+    """
+    parameters = inspect.signature(resolver).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    return frozenset(p.name for p in parameters)
+
+
+def resolve_type(value: Any, info: GraphQLResolveInfo, abstract_type: GraphQLAbstractType) -> str | None:
+    """Concrete type of a value in an interface or union position (node, nodes)."""
+    if isinstance(value, Typed):
+        return value.type_name
+    return None
