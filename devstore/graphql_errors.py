@@ -112,10 +112,11 @@ def reword(rule: str, message: str, where: Where) -> tuple[str, dict[str, Any]]:
         if "must have a selection" in message:
             type_name = quoted[1]
             text = (
-                f"Field must have selections (field '{name}' returns {quoted[1]} but has no selections. "
+                f"Field must have selections (field '{name}' returns {type_name} but has no selections. "
                 f"Did you mean '{name} {{ ... }}'?)"
             )
         else:
+            type_name = quoted[-1]
             text = (
                 f"Selections can't be made on scalars (field '{name}' returns {type_name} but has selections)"
             )

@@ -30,7 +30,10 @@ class DevstoreServer:
         # Tests share this config object; record the port the OS actually gave us.
         self.config.port = self._server.server_port
         self.url = f"http://{config.host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="devstore", daemon=True)
+        # A short poll interval makes shutdown quick (the default waits up to half a second).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="devstore", daemon=True
+        )
         self._thread.start()
 
     @property
