@@ -28,6 +28,7 @@ CLIENT_SECRET = "orbit-test-client-secret-0123456789abcdef"
 OLD_CLIENT_SECRET = "orbit-test-old-secret-fedcba9876543210"
 DEMO_SHOP = "orbit-test.myshopify.com"
 OTHER_SHOP = "other-test.myshopify.com"
+APP_URL = "http://orbit.test"
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +80,7 @@ def devstore(devstore_store: Store) -> Iterator[DevstoreServer]:
         port=0,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
-        app_url="http://127.0.0.1:9",  # replaced by tests that need webhooks delivered
+        app_url=APP_URL,  # tests that need webhooks delivered run a live app server
         scopes="read_customers,write_customers,read_orders,read_products",
     )
     with DevstoreServer(config, devstore_store) as server:
@@ -96,7 +97,7 @@ def app(database_url: str, redis_url: str, devstore: DevstoreServer, tmp_path: P
             "SHOPIFY_API_KEY": CLIENT_ID,
             "SHOPIFY_API_SECRET": CLIENT_SECRET,
             "SHOPIFY_OLD_API_SECRET": OLD_CLIENT_SECRET,
-            "SHOPIFY_APP_URL": "http://orbit.test",
+            "SHOPIFY_APP_URL": APP_URL,
             "SHOPIFY_DEVSTORE_URL": devstore.url,
             "ORBIT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "ORBIT_INSTANCE_PATH": str(tmp_path),

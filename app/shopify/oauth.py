@@ -7,6 +7,7 @@ swaps the code for an expiring offline token through the routed HTTP client.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
@@ -17,9 +18,11 @@ from shopify_app.types import TokenExchangeAccessToken
 from sqlalchemy.orm import Session
 
 from app.models import OAuthState, Shop, utcnow
-from app.shopify import clients, tokens
+from app.shopify import API_VERSION, clients, tokens
 
 STATE_LIFETIME = timedelta(minutes=10)
+# A handle is one DNS label (at most 63 characters), optionally with Shopify's suffix.
+SHOP_PARAMETER = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.myshopify\.com)?")
 
 
 class OAuthError(Exception):
@@ -27,7 +30,13 @@ class OAuthError(Exception):
 
 
 def valid_shop_domain(raw: str | None) -> str:
-    domain = sanitize_shop_domain(raw or "")
+    """'{handle}.myshopify.com' from a shop parameter; OAuthError for anything else.
+
+    ShopifyAPI's sanitiser keeps the host of a URL and drops the rest ('x.myshopify.com/../y'
+    passes); like Shopify's Node validator, Orbit accepts only a bare domain or handle.
+    """
+    bare = re.sub(r"^https?://", "", (raw or "").strip().lower()).rstrip("/")
+    domain = sanitize_shop_domain(bare) if SHOP_PARAMETER.fullmatch(bare) else None
     if not domain:
         raise OAuthError("shop must be a valid <name>.myshopify.com domain")
     return domain
@@ -38,7 +47,7 @@ def begin(session: Session, raw_shop: str | None, redirect_uri: str, scopes: str
     domain = valid_shop_domain(raw_shop)
     nonce = secrets.token_urlsafe(32)
     session.add(OAuthState(nonce=nonce, shop_domain=domain))
-    url = shopify.Session(domain).create_permission_url(
+    url = shopify.Session(domain, API_VERSION).create_permission_url(
         [scope for scope in scopes.split(",") if scope], redirect_uri, state=nonce
     )
     devstore = clients.devstore_url()

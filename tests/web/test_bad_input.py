@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from sqlalchemy import select
 
@@ -36,7 +38,9 @@ def test_app_home_with_bad_parameters_answers_400_json(client, query):
 def test_app_home_without_an_id_token_goes_to_the_patch_page(client):
     response = client.get("/", query_string={"shop": DEMO_SHOP, "host": "abc"})
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("http://orbit.test/auth/patch-id-token?")
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/auth/patch-id-token"
+    assert parse_qs(location.query)["shopify-reload"] == [f"/?shop={DEMO_SHOP}&host=abc"]
 
 
 def test_callback_without_parameters_answers_400(client):

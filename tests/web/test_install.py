@@ -95,7 +95,8 @@ def test_a_refused_token_is_refreshed_once_and_the_call_retried(app, client, sho
         session = db.request_session()
         current = tokens.offline_access_token(session, DEMO_SHOP)
         # The devstore forgets this access token, as Shopify does when it expires early.
-        httpx.post(f"{devstore.url}/_devstore/shops/{DEMO_SHOP}/expire-token", json={"access_token": current})
+        expired = httpx.post(f"{devstore.url}/_devstore/shops/{DEMO_SHOP}/expire-token", json={"access_token": current})
+        assert expired.status_code == 200
         data = admin.execute(session, DEMO_SHOP, SHOP_OVERVIEW)
         session.commit()
         assert tokens.offline_access_token(session, DEMO_SHOP) != current
