@@ -82,7 +82,7 @@ def access_token():
     params = request_params()
     if (
         params.get("client_id") != state.config.client_id
-        or params.get("client_secret") != state.config.client_secret
+        or params.get("client_secret") not in state.config.client_secrets()
         or not state.credentials.is_installed(shop.domain)
     ):
         return oauth_error(401, "invalid_client", INVALID_CLIENT)
@@ -118,7 +118,7 @@ def token_exchange(shop: Shop, params: dict[str, Any]):
         return oauth_error(400, "invalid_request", "subject_token_type is missing or invalid.")
     try:
         claims = verify_session_token(
-            subject_token, state.config.client_id, state.config.client_secret, shop.domain
+            subject_token, state.config.client_id, state.config.client_secrets(), shop.domain
         )
     except InvalidSessionToken as exc:
         return oauth_error(400, "invalid_subject_token", f"The subject token is invalid: {exc}")

@@ -77,6 +77,8 @@ class DevstoreConfig:
     port: int = 8081
     client_id: str = DEV_CLIENT_ID
     client_secret: str = DEV_CLIENT_SECRET
+    # During a secret rotation Shopify still honours the previous secret for a while.
+    old_client_secret: str | None = None
     app_url: str = "http://127.0.0.1:5000"
     scopes: tuple[str, ...] = field(default_factory=app_toml_scopes)
     restore_rate: float = 100.0
@@ -88,6 +90,10 @@ class DevstoreConfig:
     webhook_api_version: str = field(default_factory=app_toml_webhook_api_version)
     webhook_retry_delays: tuple[float, ...] = SHOPIFY_RETRY_DELAYS
     webhook_timeout: float = 5.0
+
+    def client_secrets(self) -> tuple[str, ...]:
+        """The secrets the devstore accepts: current first, then the one being rotated out."""
+        return tuple(s for s in (self.client_secret, self.old_client_secret) if s)
 
     def __post_init__(self) -> None:
         if isinstance(self.scopes, str):  # "read_customers,write_customers" as in the toml

@@ -58,18 +58,29 @@ class InvalidSessionToken(Exception):
     """The subject token of a token exchange is not a valid session token for this shop."""
 
 
-def verify_session_token(token: str, client_id: str, client_secret: str, shop_domain: str) -> dict:
-    try:
-        claims = jwt.decode(
-            token,
-            client_secret,
-            algorithms=["HS256"],
-            audience=client_id,
-            leeway=SESSION_TOKEN_LEEWAY,
-            options={"require": ["aud", "dest", "exp", "nbf", "sub"]},
-        )
-    except jwt.PyJWTError as exc:
-        raise InvalidSessionToken(str(exc)) from exc
+def verify_session_token(
+    token: str, client_id: str, client_secrets: tuple[str, ...], shop_domain: str
+) -> dict:
+    """The token's claims if any of the app's secrets signed it and it is meant for this shop."""
+    claims: dict | None = None
+    failure: Exception = InvalidSessionToken("no client secret configured")
+    for secret in client_secrets:
+        try:
+            claims = jwt.decode(
+                token,
+                secret,
+                algorithms=["HS256"],
+                audience=client_id,
+                leeway=SESSION_TOKEN_LEEWAY,
+                options={"require": ["aud", "dest", "exp", "nbf", "sub"]},
+            )
+            break
+        except jwt.InvalidSignatureError as exc:
+            failure = exc  # perhaps signed with the other secret
+        except jwt.PyJWTError as exc:
+            raise InvalidSessionToken(str(exc)) from exc
+    if claims is None:
+        raise InvalidSessionToken(str(failure))
     dest_host = urlsplit(str(claims["dest"])).hostname or ""
     if dest_host.lower() != shop_domain:
         raise InvalidSessionToken(f"token is for {dest_host!r}, not {shop_domain!r}")

@@ -444,3 +444,15 @@ def test_authorize_reinstalls_an_uninstalled_app(server, http):
     httpx.post(f"{server.url}/_devstore/shops/{SHOP}/uninstall").raise_for_status()
     code = callback_params(authorize(server))["code"]
     assert redeem(http, code).status_code == 200
+
+
+def test_during_a_secret_rotation_the_previous_secret_still_works(server, http):
+    old_secret = "the-previous-secret-0123456789abcdef"
+    server.config.old_client_secret = old_secret
+    token = mint_session_token(CLIENT_ID, old_secret, SHOP)
+
+    response = http.post(token_url(), json=exchange_body(token, client_secret=old_secret))
+
+    assert response.status_code == 200
+    server.config.old_client_secret = None
+    assert http.post(token_url(), json=exchange_body(token)).json()["error"] == "invalid_subject_token"
