@@ -29,6 +29,7 @@ bp = Blueprint("devstore_control", __name__, url_prefix="/_devstore")
 
 def create_devstore_app(config: DevstoreConfig, store: Store) -> Flask:
     app = Flask(__name__)
+    app.json.sort_keys = False  # GraphQL responses keep the order of the query's fields
     clock = Clock()
     state = DevstoreState(
         config=config,

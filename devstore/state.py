@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 APP_TOML_PATH = PROJECT_ROOT / "shopify.app.toml"
 DEV_CLIENT_ID = "orbit-devstore-client-id"
-DEV_CLIENT_SECRET = "orbit-devstore-client-secret"
+DEV_CLIENT_SECRET = "orbit-devstore-client-secret-for-development"  # >= 32 bytes for HS256
 DEFAULT_SCOPES = (
     "read_customers",
     "write_customers",

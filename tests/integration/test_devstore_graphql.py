@@ -521,3 +521,15 @@ def test_current_app_installation_lists_the_granted_scopes(http, tiny_token):
     body = data(http, TINY, tiny_token, "{ currentAppInstallation { accessScopes { handle } } }")
     handles = [s["handle"] for s in body["currentAppInstallation"]["accessScopes"]]
     assert handles == ["read_customers", "read_orders", "read_products"]
+
+
+def test_response_fields_keep_the_querys_order(http, tiny_token):
+    response = http.post(
+        f"https://{TINY}{ENDPOINT}",
+        json={"query": "{ shop { name id } productsCount { count } customersCount { count } }"},
+        headers={"X-Shopify-Access-Token": tiny_token},
+    )
+    body = response.json()
+    assert list(body) == ["data", "extensions"]
+    assert list(body["data"]) == ["shop", "productsCount", "customersCount"]
+    assert list(body["data"]["shop"]) == ["name", "id"]
