@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from app import config as settings
+from app import logging_setup
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -23,7 +23,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     settings.check(app.config)
     instance_path.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging_setup.configure()
 
     from app import cli, crypto, db, errors, redis_conn, security
     from app.shopify import clients
