@@ -79,5 +79,9 @@ def customer_visit(order: Record, shop_domain: str) -> dict[str, Any] | None:
 def referrer_source(referrer: str | None) -> str:
     if not referrer:
         return "direct"
-    host = (urlsplit(referrer).hostname or "").removeprefix("www.")
-    return host.split(".")[0] if host else "an unknown source"
+    labels = (urlsplit(referrer).hostname or "").split(".")
+    if len(labels) < 2:
+        return "an unknown source"
+    # The site's name: "l.facebook.com" -> facebook, "www.google.co.uk" -> google.
+    name_index = -3 if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net") else -2
+    return labels[name_index]
