@@ -16,7 +16,14 @@ from pathlib import Path
 import httpx
 
 from app.config import instance_path
-from app.launcher import PYTHON, ProcessGroup, redis_url_for_children, web_command, worker_command
+from app.launcher import (
+    PYTHON,
+    ProcessGroup,
+    redis_url_for_children,
+    stop_on_sigterm,
+    web_command,
+    worker_command,
+)
 
 DEMO_SHOP = "orbit-demo.myshopify.com"
 
@@ -44,6 +51,7 @@ def install_into_demo_store(app_url: str, devstore_url: str, shop: str) -> None:
 
 
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5000)))
     parser.add_argument("--devstore-port", type=int, default=int(os.environ.get("DEVSTORE_PORT", 8081)))

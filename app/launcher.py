@@ -40,6 +40,15 @@ def redis_url_for_children(instance: Path) -> Iterator[str]:
         server.shutdown()
 
 
+def stop_on_sigterm() -> None:
+    """Treat SIGTERM (a supervisor, `timeout`, `kill`) like Ctrl-C, so children are stopped too."""
+
+    def _raise_interrupt(_signum, _frame) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
 class ProcessGroup:
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env

@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 
 from app.config import instance_path
-from app.launcher import ProcessGroup, redis_url_for_children, web_command, worker_command
+from app.launcher import ProcessGroup, redis_url_for_children, stop_on_sigterm, web_command, worker_command
 
 
 def main() -> None:
+    stop_on_sigterm()
     port = int(os.environ.get("BACKEND_PORT") or os.environ.get("PORT") or 5000)
     app_url = os.environ.get("SHOPIFY_APP_URL") or os.environ.get("APP_URL") or os.environ.get("HOST")
     if not app_url:
