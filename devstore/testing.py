@@ -13,6 +13,7 @@ from types import TracebackType
 import httpx
 from werkzeug.serving import make_server
 
+from app.shopify.routing import DevstoreTransport
 from devstore.server import create_devstore_app
 from devstore.state import DevstoreConfig, DevstoreState
 from devstore.store import Shop, Store
@@ -68,22 +69,8 @@ class DevstoreServer:
         self.shutdown()
 
 
-class ShopRoutingTransport(httpx.BaseTransport):
-    """Connects requests for *.myshopify.com to the devstore, keeping their Host header."""
-
-    def __init__(self, devstore_url: str) -> None:
-        self._target = httpx.URL(devstore_url)
-        self._inner = httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.host.endswith(".myshopify.com"):
-            request.url = request.url.copy_with(
-                scheme=self._target.scheme, host=self._target.host, port=self._target.port
-            )
-        return self._inner.handle_request(request)
-
-    def close(self) -> None:
-        self._inner.close()
+# The app's own routing transport: the same rewrite the app under test uses to reach us.
+ShopRoutingTransport = DevstoreTransport
 
 
 def small_shop(domain: str = "tiny.myshopify.com", customers: int = 5, products: int = 3) -> Shop:
