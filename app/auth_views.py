@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 
 from app import db
 from app.errors import error_response
+from app.security import installed_shop
 from app.shopify import clients, oauth, tokens
 from app.shopify.session_tokens import PATCH_ID_TOKEN_PATH, InvalidSessionToken, verify_request
 
@@ -74,16 +75,9 @@ def app_home() -> Response:
         log.info("app home refused: %s", exc.code)
         return error_response(401, "invalid session token")
     g.shop_domain = verified.shop_domain
-    session = db.request_session()
-    shop = tokens.find_shop(session, verified.shop_domain)
-    if shop is None or not shop.is_installed:
-        try:
-            shop = tokens.install_from_id_token(session, verified.id_token)
-            session.commit()
-        except tokens.TokenError as exc:
-            session.rollback()
-            log.warning("token exchange failed for %s: %s", verified.shop_domain, exc.code)
-            return error_response(401, "Shopify did not authorise Orbit for this shop")
+    shop = installed_shop(verified)
+    if shop is None:
+        return error_response(401, "Shopify did not authorise Orbit for this shop")
     body = render_template(
         "home.html",
         api_key=current_app.config["SHOPIFY_API_KEY"],

@@ -65,10 +65,25 @@ def main() -> None:
     app_url = f"http://127.0.0.1:{args.port}"
     devstore_url = f"http://127.0.0.1:{args.devstore_port}"
     devstore_command = [
-        PYTHON, "-m", "devstore", "--host", "127.0.0.1", "--port", str(args.devstore_port),
-        "--shop", DEMO_SHOP, "--customers", str(args.customers), "--seed", str(args.seed),
-        "--client-id", credentials["client_id"], "--client-secret", credentials["client_secret"],
-        "--app-url", app_url,
+        PYTHON,
+        "-m",
+        "devstore",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(args.devstore_port),
+        "--shop",
+        DEMO_SHOP,
+        "--customers",
+        str(args.customers),
+        "--seed",
+        str(args.seed),
+        "--client-id",
+        credentials["client_id"],
+        "--client-secret",
+        credentials["client_secret"],
+        "--app-url",
+        app_url,
     ]
     with redis_url_for_children(instance) as redis_url:
         env = dict(os.environ)

@@ -67,6 +67,21 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSONType, list[Any]: JSONType}
 
 
+class MirroredResource:
+    """Columns of every Shopify resource Orbit mirrors: keyed by Shopify's id within a shop,
+    Shopify's own timestamps (for the staleness rule), and a soft delete that a late update
+    cannot undo."""
+
+    id: Mapped[bigpk]
+    shop_id: Mapped[shop_fk]
+    shopify_id: Mapped[shopify_id]
+    shopify_created_at: Mapped[utc_time]
+    shopify_updated_at: Mapped[utc_time]
+    deleted_at: Mapped[utc_time]
+    created_at: Mapped[utc_created]
+    updated_at: Mapped[utc_updated]
+
+
 class Shop(Base):
     __tablename__ = "shops"
 
@@ -139,13 +154,10 @@ class WebhookDelivery(Base):
         return f"WebhookDelivery(id={self.id!r}, topic={self.topic!r}, status={self.status!r})"
 
 
-class Customer(Base):
+class Customer(MirroredResource, Base):
     __tablename__ = "customers"
     __table_args__ = (UniqueConstraint("shop_id", "shopify_id", name="uq_customers_shop_shopify"),)
 
-    id: Mapped[bigpk]
-    shop_id: Mapped[shop_fk]
-    shopify_id: Mapped[shopify_id]
     email: Mapped[str | None] = mapped_column(String(320))
     first_name: Mapped[str | None] = mapped_column(String(255))
     last_name: Mapped[str | None] = mapped_column(String(255))
@@ -163,18 +175,13 @@ class Customer(Base):
     zip: Mapped[str | None] = mapped_column(String(32))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
-    shopify_created_at: Mapped[utc_time]
-    shopify_updated_at: Mapped[utc_time]
-    deleted_at: Mapped[utc_time]
     redacted_at: Mapped[utc_time]
-    created_at: Mapped[utc_created]
-    updated_at: Mapped[utc_updated]
 
     def __repr__(self) -> str:
         return f"Customer(id={self.id!r}, shop_id={self.shop_id!r}, shopify_id={self.shopify_id!r})"
 
 
-class Order(Base):
+class Order(MirroredResource, Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("shop_id", "shopify_id", name="uq_orders_shop_shopify"),
@@ -182,9 +189,6 @@ class Order(Base):
         Index("ix_orders_shop_processed", "shop_id", "processed_at"),
     )
 
-    id: Mapped[bigpk]
-    shop_id: Mapped[shop_fk]
-    shopify_id: Mapped[shopify_id]
     customer_shopify_id: Mapped[int | None] = mapped_column(BigInteger)
     name: Mapped[str | None] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(320))
@@ -207,11 +211,6 @@ class Order(Base):
     cancelled_at: Mapped[utc_time]
     cancel_reason: Mapped[str | None] = mapped_column(String(32))
     processed_at: Mapped[utc_time]
-    shopify_created_at: Mapped[utc_time]
-    shopify_updated_at: Mapped[utc_time]
-    deleted_at: Mapped[utc_time]
-    created_at: Mapped[utc_created]
-    updated_at: Mapped[utc_updated]
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", passive_deletes=True
@@ -268,15 +267,12 @@ class Refund(Base):
         return f"Refund(id={self.id!r}, order_shopify_id={self.order_shopify_id!r})"
 
 
-class Checkout(Base):
+class Checkout(MirroredResource, Base):
     """An abandoned checkout (Shopify's AbandonedCheckout); personal data may live here."""
 
     __tablename__ = "checkouts"
     __table_args__ = (UniqueConstraint("shop_id", "shopify_id", name="uq_checkouts_shop_shopify"),)
 
-    id: Mapped[bigpk]
-    shop_id: Mapped[shop_fk]
-    shopify_id: Mapped[shopify_id]
     token: Mapped[str | None] = mapped_column(String(64))
     cart_token: Mapped[str | None] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(320))
@@ -289,23 +285,15 @@ class Checkout(Base):
     referring_site: Mapped[str | None] = mapped_column(Text)
     source_name: Mapped[str | None] = mapped_column(String(64))
     completed_at: Mapped[utc_time]
-    shopify_created_at: Mapped[utc_time]
-    shopify_updated_at: Mapped[utc_time]
-    deleted_at: Mapped[utc_time]
-    created_at: Mapped[utc_created]
-    updated_at: Mapped[utc_updated]
 
     def __repr__(self) -> str:
         return f"Checkout(id={self.id!r}, shop_id={self.shop_id!r}, shopify_id={self.shopify_id!r})"
 
 
-class Product(Base):
+class Product(MirroredResource, Base):
     __tablename__ = "products"
     __table_args__ = (UniqueConstraint("shop_id", "shopify_id", name="uq_products_shop_shopify"),)
 
-    id: Mapped[bigpk]
-    shop_id: Mapped[shop_fk]
-    shopify_id: Mapped[shopify_id]
     title: Mapped[str | None] = mapped_column(Text)
     handle: Mapped[str | None] = mapped_column(String(255))
     product_type: Mapped[str | None] = mapped_column(String(255))
@@ -313,11 +301,6 @@ class Product(Base):
     status: Mapped[str | None] = mapped_column(String(20))  # active | archived | draft
     tags: Mapped[list[Any]] = mapped_column(default=list)
     variants: Mapped[list[Any]] = mapped_column(default=list)
-    shopify_created_at: Mapped[utc_time]
-    shopify_updated_at: Mapped[utc_time]
-    deleted_at: Mapped[utc_time]
-    created_at: Mapped[utc_created]
-    updated_at: Mapped[utc_updated]
 
     def __repr__(self) -> str:
         return f"Product(id={self.id!r}, shop_id={self.shop_id!r}, title={self.title!r})"

@@ -12,8 +12,9 @@ from flask import Flask, Response, g, request
 
 from app import db
 from app.errors import error_response
+from app.models import Shop
 from app.shopify import tokens
-from app.shopify.session_tokens import RETRY_HEADER, InvalidSessionToken, verify_request
+from app.shopify.session_tokens import RETRY_HEADER, InvalidSessionToken, VerifiedSessionToken, verify_request
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,26 @@ def add_admin_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     return response
+
+
+def installed_shop(verified: VerifiedSessionToken) -> Shop | None:
+    """The token's shop, installed on the spot by token exchange if it is not yet (or no longer).
+
+    The id token is exchangeable, so Orbit installs or reinstalls as Shopify's templates do,
+    rather than sending the merchant round an install redirect. None when Shopify refuses.
+    """
+    session = db.request_session()
+    shop = tokens.find_shop(session, verified.shop_domain)
+    if shop is not None and shop.is_installed:
+        return shop
+    try:
+        shop = tokens.install_from_id_token(session, verified.id_token)
+        session.commit()
+    except tokens.TokenError as exc:
+        session.rollback()
+        log.warning("token exchange failed for %s: %s", verified.shop_domain, exc.code)
+        return None
+    return shop
 
 
 def _unauthorized(message: str) -> Response:
@@ -60,18 +81,9 @@ def session_token_required(view: Callable[..., Any]) -> Callable[..., Any]:
             log.info("session token refused: %s", exc.code)
             return _unauthorized("invalid session token")
         g.shop_domain = verified.shop_domain
-        session = db.request_session()
-        shop = tokens.find_shop(session, verified.shop_domain)
-        if shop is None or not shop.is_installed:
-            # The token is exchangeable: install (or reinstall) on the spot, as Shopify's
-            # templates do, rather than sending the merchant round an install redirect.
-            try:
-                shop = tokens.install_from_id_token(session, verified.id_token)
-                session.commit()
-            except tokens.TokenError as exc:
-                session.rollback()
-                log.warning("token exchange failed for %s: %s", verified.shop_domain, exc.code)
-                return _unauthorized("this shop has not authorised Orbit")
+        shop = installed_shop(verified)
+        if shop is None:
+            return _unauthorized("this shop has not authorised Orbit")
         g.shop = shop
         g.session_token = verified
         return view(*args, **kwargs)

@@ -129,4 +129,6 @@ def client(app):
 
 @pytest.fixture
 def shopify() -> ShopifyTestHelper:
-    return ShopifyTestHelper(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, old_client_secret=OLD_CLIENT_SECRET)
+    return ShopifyTestHelper(
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, old_client_secret=OLD_CLIENT_SECRET
+    )

@@ -25,8 +25,15 @@ class ShopifyTestHelper:
         return base64.b64encode(digest).decode()
 
     def webhook_headers(
-        self, topic: str, shop: str, body: bytes, *, secret: str | None = None, webhook_id: str | None = None,
-        triggered_at: str = "2026-11-30T12:00:00.000000Z", **overrides: str,
+        self,
+        topic: str,
+        shop: str,
+        body: bytes,
+        *,
+        secret: str | None = None,
+        webhook_id: str | None = None,
+        triggered_at: str = "2026-11-30T12:00:00.000000Z",
+        **overrides: str,
     ) -> dict[str, str]:
         headers = {
             "Content-Type": "application/json",
@@ -57,7 +64,9 @@ class ShopifyTestHelper:
         claims.update(overrides)
         return {key: value for key, value in claims.items() if value is not None}
 
-    def session_token(self, shop: str, *, secret: str | None = None, algorithm: str = "HS256", **claims: Any) -> str:
+    def session_token(
+        self, shop: str, *, secret: str | None = None, algorithm: str = "HS256", **claims: Any
+    ) -> str:
         payload = self.session_claims(shop, **claims)
         if algorithm == "none":
             return jwt.encode(payload, None, algorithm="none")

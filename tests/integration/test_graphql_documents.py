@@ -23,7 +23,9 @@ def graphql_documents() -> dict[str, str]:
                 continue
             module = importlib.import_module(info.name)
             for name, value in vars(module).items():
-                if isinstance(value, str) and value.lstrip().startswith(("query ", "mutation ", "query{", "{")):
+                if isinstance(value, str) and value.lstrip().startswith(
+                    ("query ", "mutation ", "query{", "{")
+                ):
                     found[f"{info.name}.{name}"] = value
     return found
 

@@ -28,9 +28,22 @@ def test_make_run_serves_the_demo_store_and_stops_cleanly_on_ctrl_c(tmp_path):
     env["ORBIT_INSTANCE_PATH"] = str(tmp_path / "instance")
     env["PYTHONUNBUFFERED"] = "1"
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "app.devrun", "--port", str(port), "--devstore-port", str(devstore_port),
-         "--customers", "40"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "app.devrun",
+            "--port",
+            str(port),
+            "--devstore-port",
+            str(devstore_port),
+            "--customers",
+            "40",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         url = None
@@ -45,10 +58,14 @@ def test_make_run_serves_the_demo_store_and_stops_cleanly_on_ctrl_c(tmp_path):
 
         page = httpx.get(url, follow_redirects=True, timeout=10)
         assert page.status_code == 200 and "Signing in to orbit-demo.myshopify.com" in page.text
-        token = httpx.get(f"http://127.0.0.1:{port}/auth/dev-session-token",
-                          params={"shop": "orbit-demo.myshopify.com"}, timeout=10).json()["id_token"]
-        overview = httpx.get(f"http://127.0.0.1:{port}/api/shop",
-                             headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        token = httpx.get(
+            f"http://127.0.0.1:{port}/auth/dev-session-token",
+            params={"shop": "orbit-demo.myshopify.com"},
+            timeout=10,
+        ).json()["id_token"]
+        overview = httpx.get(
+            f"http://127.0.0.1:{port}/api/shop", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
         assert overview.status_code == 200
         assert overview.json()["counts"]["customers"] == 40
         health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=10).json()

@@ -16,13 +16,19 @@ from tests.helpers import json_body
 
 
 def install(client, shopify):
-    assert client.get("/", query_string={"shop": DEMO_SHOP, "id_token": shopify.session_token(DEMO_SHOP)}).status_code == 200
+    assert (
+        client.get(
+            "/", query_string={"shop": DEMO_SHOP, "id_token": shopify.session_token(DEMO_SHOP)}
+        ).status_code
+        == 200
+    )
 
 
 def post_scopes_update(client, shopify, n):
     body = json_body({"id": n, "previous": ["read_orders"], "current": ["read_orders", f"read_scope_{n}"]})
-    headers = shopify.webhook_headers("app/scopes_update", DEMO_SHOP, body,
-                                      triggered_at=f"2026-11-30T12:00:{n:02d}.000000Z")
+    headers = shopify.webhook_headers(
+        "app/scopes_update", DEMO_SHOP, body, triggered_at=f"2026-11-30T12:00:{n:02d}.000000Z"
+    )
     assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
 
 

@@ -22,8 +22,15 @@ def test_toml_and_defaults_ask_for_the_same_scopes():
 
 def test_the_crm_cycle_scopes_are_requested():
     needed = {
-        "read_customers", "write_customers", "read_orders", "read_all_orders", "read_products",
-        "write_products", "read_discounts", "write_discounts", "write_store_credit_account_transactions",
+        "read_customers",
+        "write_customers",
+        "read_orders",
+        "read_all_orders",
+        "read_products",
+        "write_products",
+        "read_discounts",
+        "write_discounts",
+        "write_store_credit_account_transactions",
     }
     assert needed <= toml_scopes()
 

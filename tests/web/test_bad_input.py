@@ -59,12 +59,19 @@ def test_wrong_method_answers_405(client):
 
 def test_unsigned_webhook_is_refused_with_401(client, installed):
     body = json_body({"id": 1})
-    headers = {"X-Shopify-Topic": "app/uninstalled", "X-Shopify-Shop-Domain": DEMO_SHOP,
-               "X-Shopify-Webhook-Id": "w1", "X-Shopify-API-Version": "2026-10", "Content-Type": "application/json"}
+    headers = {
+        "X-Shopify-Topic": "app/uninstalled",
+        "X-Shopify-Shop-Domain": DEMO_SHOP,
+        "X-Shopify-Webhook-Id": "w1",
+        "X-Shopify-API-Version": "2026-10",
+        "Content-Type": "application/json",
+    }
     assert client.post("/webhooks/app", data=body, headers=headers).status_code == 401
 
 
-@pytest.mark.parametrize("topic", ["customers/redact", "customers/data_request", "shop/redact", "app/uninstalled"])
+@pytest.mark.parametrize(
+    "topic", ["customers/redact", "customers/data_request", "shop/redact", "app/uninstalled"]
+)
 def test_forged_webhook_is_refused_with_401_for_every_topic(client, shopify, installed, topic):
     body = json_body({"shop_domain": DEMO_SHOP})
     headers = shopify.webhook_headers(topic, DEMO_SHOP, body, secret="forged-secret")
@@ -77,7 +84,9 @@ def test_webhook_signed_with_the_previous_secret_is_accepted(client, shopify, in
     assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
 
 
-def test_signed_but_malformed_webhook_is_recorded_as_a_dead_letter_and_answered_400(app, client, shopify, installed):
+def test_signed_but_malformed_webhook_is_recorded_as_a_dead_letter_and_answered_400(
+    app, client, shopify, installed
+):
     body = b"{not json"
     headers = shopify.webhook_headers("orders/create", DEMO_SHOP, body)
     response = client.post("/webhooks/orders", data=body, headers=headers)
@@ -130,8 +139,9 @@ def test_webhook_answers_503_when_the_database_cannot_take_the_row(app, client, 
     body = json_body({"id": 1})
     headers = shopify.webhook_headers("app/scopes_update", DEMO_SHOP, body)
     # Point the app at a database file that cannot be opened: the row cannot be stored.
-    from app.db import make_engine
     from sqlalchemy.orm import sessionmaker
+
+    from app.db import make_engine
 
     broken = make_engine("sqlite:////nonexistent-dir/orbit.db")
     app.extensions["db_sessionmaker"] = sessionmaker(broken)

@@ -30,7 +30,9 @@ def test_a_valid_session_token_reads_live_shop_data(client, shopify, devstore_st
 
 def test_a_token_signed_with_the_previous_secret_is_still_accepted(client, shopify):
     # During a secret rotation, tokens signed with the previous secret stay valid.
-    assert client.get("/api/shop", headers=shopify.bearer(shopify.session_token(DEMO_SHOP))).status_code == 200
+    assert (
+        client.get("/api/shop", headers=shopify.bearer(shopify.session_token(DEMO_SHOP))).status_code == 200
+    )
     token = shopify.session_token(DEMO_SHOP, secret=OLD_CLIENT_SECRET)
     response = client.get("/api/shop", headers=shopify.bearer(token))
     assert response.status_code == 200, response.json
@@ -39,14 +41,17 @@ def test_a_token_signed_with_the_previous_secret_is_still_accepted(client, shopi
 def _bad_tokens(shopify):
     now = int(time.time())
     return {
-        "wrong signature": shopify.session_token(DEMO_SHOP, secret="not-the-app-secret-but-long-enough-for-hs256"),
+        "wrong signature": shopify.session_token(
+            DEMO_SHOP, secret="not-the-app-secret-but-long-enough-for-hs256"
+        ),
         "wrong audience": shopify.session_token(DEMO_SHOP, aud="another-app"),
         "expired": shopify.session_token(DEMO_SHOP, exp=now - 30, nbf=now - 90, iat=now - 90),
         "not yet valid": shopify.session_token(DEMO_SHOP, nbf=now + 60, exp=now + 120),
         "alg none": shopify.session_token(DEMO_SHOP, algorithm="none"),
         "iss of another shop": shopify.session_token(DEMO_SHOP, iss="https://other-test.myshopify.com/admin"),
-        "dest not a shop": shopify.session_token(DEMO_SHOP, dest="https://evil.example.com",
-                                                 iss="https://evil.example.com/admin"),
+        "dest not a shop": shopify.session_token(
+            DEMO_SHOP, dest="https://evil.example.com", iss="https://evil.example.com/admin"
+        ),
         "no dest": shopify.session_token(DEMO_SHOP, dest=None),
         "not a jwt": "definitely-not-a-jwt",
     }
@@ -54,8 +59,17 @@ def _bad_tokens(shopify):
 
 @pytest.mark.parametrize(
     "case",
-    ["wrong signature", "wrong audience", "expired", "not yet valid", "alg none",
-     "iss of another shop", "dest not a shop", "no dest", "not a jwt"],
+    [
+        "wrong signature",
+        "wrong audience",
+        "expired",
+        "not yet valid",
+        "alg none",
+        "iss of another shop",
+        "dest not a shop",
+        "no dest",
+        "not a jwt",
+    ],
 )
 def test_bad_session_tokens_are_refused_with_the_retry_header(client, shopify, case):
     token = _bad_tokens(shopify)[case]

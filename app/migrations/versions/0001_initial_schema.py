@@ -102,9 +102,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("email_marketing_state", sa.String(length=30), nullable=True),
-        sa.Column(
-            "email_marketing_updated_at", app.models.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("email_marketing_updated_at", app.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("sms_marketing_state", sa.String(length=30), nullable=True),
         sa.Column("city", sa.String(length=255), nullable=True),
         sa.Column("province_code", sa.String(length=16), nullable=True),
@@ -145,9 +143,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("job_runs", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_job_runs_shop_kind", ["shop_id", "kind", "started_at"], unique=False
-        )
+        batch_op.create_index("ix_job_runs_shop_kind", ["shop_id", "kind", "started_at"], unique=False)
 
     op.create_table(
         "orders",
@@ -198,9 +194,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("shop_id", "shopify_id", name="uq_orders_shop_shopify"),
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_orders_shop_customer", ["shop_id", "customer_shopify_id"], unique=False
-        )
+        batch_op.create_index("ix_orders_shop_customer", ["shop_id", "customer_shopify_id"], unique=False)
         batch_op.create_index("ix_orders_shop_processed", ["shop_id", "processed_at"], unique=False)
 
     op.create_table(
@@ -253,9 +247,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("shop_id", "shopify_id", name="uq_refunds_shop_shopify"),
     )
     with op.batch_alter_table("refunds", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_refunds_shop_order", ["shop_id", "order_shopify_id"], unique=False
-        )
+        batch_op.create_index("ix_refunds_shop_order", ["shop_id", "order_shopify_id"], unique=False)
 
     op.create_table(
         "webhook_deliveries",
@@ -301,9 +293,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("order_id", "shopify_id", name="uq_order_lines_order_shopify"),
     )
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_order_lines_shop_product", ["shop_id", "product_shopify_id"], unique=False
-        )
+        batch_op.create_index("ix_order_lines_shop_product", ["shop_id", "product_shopify_id"], unique=False)
 
 
 def downgrade() -> None:
