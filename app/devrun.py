@@ -80,8 +80,6 @@ def main() -> None:
         str(args.seed),
         "--client-id",
         credentials["client_id"],
-        "--client-secret",
-        credentials["client_secret"],
         "--app-url",
         app_url,
     ]
@@ -92,6 +90,7 @@ def main() -> None:
             SHOPIFY_API_SECRET=credentials["client_secret"],
             SHOPIFY_APP_URL=app_url,
             SHOPIFY_DEVSTORE_URL=devstore_url,
+            DEVSTORE_CLIENT_SECRET=credentials["client_secret"],
             REDIS_URL=redis_url,
             ORBIT_INSTANCE_PATH=str(instance),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from werkzeug.serving import run_simple
 
@@ -20,7 +21,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--client-id")
-    parser.add_argument("--client-secret")
+    # The secret may come from the environment so it never shows in the process list.
+    parser.add_argument("--client-secret", default=os.environ.get("DEVSTORE_CLIENT_SECRET"))
     parser.add_argument("--app-url", default="http://127.0.0.1:5000")
     parser.add_argument("--scopes", help="comma-separated; default: shopify.app.toml's access_scopes")
     parser.add_argument("--restore-rate", type=float, default=100.0)
