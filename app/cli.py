@@ -12,7 +12,7 @@ db_cli = AppGroup("db", help="Database migrations.")
 
 
 @db_cli.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option("--revision", default="heads", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION."""
     from app.migrate import upgrade

@@ -16,8 +16,9 @@ bp = Blueprint("health", __name__)
 def database_state() -> dict[str, object]:
     try:
         with db.engine().connect() as connection:
-            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        return {"ok": True, "backend": db.engine().dialect.name, "revision": revision}
+            # One row per migration branch head (feature areas branch off the core schema).
+            revisions = sorted(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        return {"ok": True, "backend": db.engine().dialect.name, "revisions": revisions}
     except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
         return {"ok": False, "backend": db.engine().dialect.name, "error": type(exc).__name__}
 

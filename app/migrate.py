@@ -20,7 +20,8 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
+    # "heads": feature areas branch their migrations off the core schema independently.
     command.upgrade(alembic_config(database_url), revision)
 
 

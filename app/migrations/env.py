@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import TypeDecorator
 
 from app.db import make_engine
 from app.models import Base
@@ -11,12 +12,21 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def render_item(type_, obj, autogen_context):
+    """Write a TypeDecorator as the column type it stores, so migrations never import models."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        autogen_context.imports.add("import sqlalchemy as sa")
+        return f"sa.{obj.impl!r}"
+    return False
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -37,7 +47,9 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     # Batch mode lets later migrations alter tables on SQLite, which lacks most ALTER forms.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection, target_metadata=target_metadata, render_as_batch=True, render_item=render_item
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,0 +1,25 @@
+"""SQLAlchemy 2 models, one module per area; every store-owned row carries shop_id.
+
+Feature areas add a module here and import it below, so Base.metadata (and Alembic) sees it.
+"""
+
+from app.models.base import Base, MirroredResource, utcnow
+from app.models.inbox import WebhookDelivery
+from app.models.resources import Checkout, Customer, Order, OrderLine, Product, Refund
+from app.models.shops import JobRun, OAuthState, Shop
+
+__all__ = [
+    "Base",
+    "Checkout",
+    "Customer",
+    "JobRun",
+    "MirroredResource",
+    "OAuthState",
+    "Order",
+    "OrderLine",
+    "Product",
+    "Refund",
+    "Shop",
+    "WebhookDelivery",
+    "utcnow",
+]
