@@ -5,13 +5,17 @@ Feature areas add a module here and import it below, so Base.metadata (and Alemb
 
 from app.models.base import Base, MirroredResource, utcnow
 from app.models.inbox import WebhookDelivery
+from app.models.pipeline import ComplianceRequest, CustomerDataExport, DirtyCustomer
 from app.models.resources import Checkout, Customer, Order, OrderLine, Product, Refund
 from app.models.shops import JobRun, OAuthState, Shop
 
 __all__ = [
     "Base",
     "Checkout",
+    "ComplianceRequest",
+    "CustomerDataExport",
     "Customer",
+    "DirtyCustomer",
     "JobRun",
     "MirroredResource",
     "OAuthState",

@@ -15,6 +15,8 @@ class WebhookDelivery(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "webhook_id", name="uq_webhook_deliveries_shop_webhook"),
         Index("ix_webhook_deliveries_pending", "shop_id", "status", "triggered_at"),
+        # Added by migration 0002_pipeline: the sweeper's cross-shop search for due rows.
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     )
 
     id: Mapped[bigpk]

@@ -1,0 +1,151 @@
+"""Orders (with their lines and embedded refunds) and refunds; the rules are webhooks/upserts.py's.
+
+An applied order replaces its lines wholesale: Shopify's order body is the full current list
+(edits add and remove lines), so the newest applied body is the truth. Refunds are immutable in
+Shopify, so a refund upsert simply rewrites the same values (idempotent).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.models import Order, OrderLine, Refund
+from webhooks.dialect import dialect_insert
+from webhooks.dirty import mark_dirty
+from webhooks.mirror_sql import UpsertResult, guarded_upsert, json_ready, stale_result, tombstone
+from webhooks.records import OrderRecord, RefundRecord
+
+ZERO = Decimal("0")
+# A tombstone of an order Orbit never saw still needs its NOT NULL money columns.
+ORDER_TOMBSTONE_FILLER = {
+    "subtotal_price": ZERO,
+    "total_discounts": ZERO,
+    "total_tax": ZERO,
+    "total_price": ZERO,
+}
+
+
+def _order_values(record: OrderRecord) -> dict[str, Any]:
+    return {
+        "shopify_id": record.shopify_id,
+        "shopify_created_at": record.created_at,
+        "shopify_updated_at": record.updated_at,
+        "processed_at": record.processed_at,
+        "customer_shopify_id": record.customer_shopify_id,
+        "name": record.name,
+        "email": record.email,
+        "currency": record.currency,
+        "financial_status": record.financial_status,
+        "fulfillment_status": record.fulfillment_status,
+        "subtotal_price": record.subtotal_price,
+        "total_discounts": record.total_discounts,
+        "total_tax": record.total_tax,
+        "total_price": record.total_price,
+        "current_total_price": record.current_total_price,
+        "cancelled_at": record.cancelled_at,
+        "cancel_reason": record.cancel_reason,
+        "discount_codes": json_ready(record.discount_codes),
+        "landing_site": record.landing_site,
+        "referring_site": record.referring_site,
+        "source_name": record.source_name,
+        "note_attributes": [{"name": name, "value": value} for name, value in record.note_attributes],
+        "tags": list(record.tags),
+        "browser_ip": record.browser_ip,
+        "test": record.test,
+    }
+
+
+def _replace_lines(session: Session, shop_id: int, order_row_id: int, record: OrderRecord) -> None:
+    session.execute(delete(OrderLine).where(OrderLine.order_id == order_row_id))
+    # Keyed by line id: a body listing a line twice must not trip the unique constraint.
+    lines = {line.shopify_id: line for line in record.lines}
+    if not lines:
+        return
+    session.execute(
+        insert(OrderLine),
+        [
+            {
+                "shop_id": shop_id,
+                "order_id": order_row_id,
+                "shopify_id": line.shopify_id,
+                "product_shopify_id": line.product_shopify_id,
+                "variant_shopify_id": line.variant_shopify_id,
+                "title": line.title,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "price": line.price,
+                "total_discount": line.total_discount,
+            }
+            for line in lines.values()
+        ],
+    )
+
+
+def _write_refund(session: Session, shop_id: int, record: RefundRecord) -> None:
+    values = {
+        "shop_id": shop_id,
+        "shopify_id": record.shopify_id,
+        "order_shopify_id": record.order_shopify_id,
+        "amount": record.amount,
+        "note": record.note,
+        "line_items": json_ready(record.line_items),
+        "processed_at": record.processed_at,
+        "shopify_created_at": record.created_at,
+    }
+    statement = dialect_insert(session)(Refund).values(**values)
+    changes = {name: statement.excluded[name] for name in values if name not in ("shop_id", "shopify_id")}
+    session.execute(statement.on_conflict_do_update(index_elements=["shop_id", "shopify_id"], set_=changes))
+
+
+def upsert_order(session: Session, shop_id: int, record: OrderRecord, *, source: str) -> UpsertResult:
+    previous_customer = session.scalar(
+        select(Order.customer_shopify_id).where(
+            Order.shop_id == shop_id, Order.shopify_id == record.shopify_id
+        )
+    )
+    row_id = guarded_upsert(session, Order, shop_id, _order_values(record))
+    if row_id is None:
+        return stale_result(session, Order, shop_id, record.shopify_id, record.updated_at)
+    _replace_lines(session, shop_id, row_id, record)
+    for refund in record.refunds:
+        _write_refund(session, shop_id, refund)
+    customers = frozenset({record.customer_shopify_id, previous_customer} - {None})
+    mark_dirty(session, shop_id, customers)
+    return UpsertResult(True, customer_ids=customers, row_id=row_id)
+
+
+def upsert_refund(session: Session, shop_id: int, record: RefundRecord, *, source: str) -> UpsertResult:
+    order = session.execute(
+        select(Order.customer_shopify_id, Order.deleted_at).where(
+            Order.shop_id == shop_id, Order.shopify_id == record.order_shopify_id
+        )
+    ).first()
+    if order is not None and order.deleted_at is not None:
+        return UpsertResult(False, "the refunded order was deleted in Shopify")
+    _write_refund(session, shop_id, record)
+    # An order not seen yet marks its customer when it arrives.
+    customers = frozenset({order.customer_shopify_id} - {None}) if order is not None else frozenset()
+    mark_dirty(session, shop_id, customers)
+    return UpsertResult(True, customer_ids=customers)
+
+
+def delete_order(
+    session: Session, shop_id: int, shopify_id: int, *, deleted_at: datetime, source: str
+) -> UpsertResult:
+    row = tombstone(
+        session, Order, shop_id, shopify_id, deleted_at, ORDER_TOMBSTONE_FILLER, returning_customer=True
+    )
+    if row is None:
+        return UpsertResult(False, "already deleted")
+    row_id, customer_id = row
+    # The order is gone from Shopify: so are its lines and refunds.
+    session.execute(delete(OrderLine).where(OrderLine.order_id == row_id))
+    session.execute(delete(Refund).where(Refund.shop_id == shop_id, Refund.order_shopify_id == shopify_id))
+    customers = frozenset({customer_id} - {None})
+    mark_dirty(session, shop_id, customers)
+    return UpsertResult(True, customer_ids=customers, row_id=row_id)
