@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from devstore import graphql_api, oauth
+from devstore import control_pipeline, graphql_api, oauth
 from devstore.state import (
     Clock,
     DevstoreConfig,
@@ -49,6 +49,7 @@ def create_devstore_app(config: DevstoreConfig, store: Store) -> Flask:
     app.register_blueprint(oauth.bp)
     app.register_blueprint(graphql_api.bp)
     app.register_blueprint(bp)
+    app.register_blueprint(control_pipeline.bp)
     app.register_error_handler(HTTPException, http_error)
     return app
 

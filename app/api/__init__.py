@@ -6,4 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from app.api import shop  # noqa: E402,F401  (routes register on bp)
+# Routes register on bp.
+from app.api import activity, customers, home, settings, shop, support  # noqa: E402,F401

@@ -15,19 +15,26 @@ from typing import Any
 
 from graphql import GraphQLAbstractType, GraphQLResolveInfo, is_non_null_type
 
-from devstore.resolvers import customers, orders, products, root, shop
+from devstore.resolvers import bulk, checkouts, customers, orders, products, root, shop
 from devstore.resolvers.common import Typed, unsupported
 from devstore.resolvers.context import RequestContext
 
 __all__ = ["RESOLVERS", "RequestContext", "resolve_field", "resolve_type"]
 
-RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
-    **root.TYPES,
-    **shop.TYPES,
-    **customers.TYPES,
-    **orders.TYPES,
-    **products.TYPES,
-}
+
+def merged_types(*modules: Any) -> dict[str, dict[str, Callable[..., Any]]]:
+    """Each module's TYPES, merged per GraphQL type: several modules add QueryRoot fields and
+    Mutation fields (the mutation registry), so no module's entries replace another's."""
+    types: dict[str, dict[str, Callable[..., Any]]] = {}
+    for module in modules:
+        for type_name, fields in module.TYPES.items():
+            types.setdefault(type_name, {}).update(fields)
+    return types
+
+
+# To add a mutation or a root field: give your module TYPES = {"Mutation": {...}} (or
+# "QueryRoot") and add the module to this list.
+RESOLVERS = merged_types(root, shop, customers, orders, products, checkouts, bulk)
 ROOT_TYPES = {"QueryRoot", "Mutation", "Subscription"}
 
 
