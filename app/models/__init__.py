@@ -8,6 +8,7 @@ from app.models.inbox import WebhookDelivery
 from app.models.pipeline import ComplianceRequest, CustomerDataExport, DirtyCustomer
 from app.models.resources import Checkout, Customer, Order, OrderLine, Product, Refund
 from app.models.shops import JobRun, OAuthState, Shop
+from app.models.support import SupportContact
 
 __all__ = [
     "Base",
@@ -24,6 +25,7 @@ __all__ = [
     "Product",
     "Refund",
     "Shop",
+    "SupportContact",
     "WebhookDelivery",
     "utcnow",
 ]
