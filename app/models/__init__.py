@@ -6,6 +6,7 @@ Feature areas add a module here and import it below, so Base.metadata (and Alemb
 from app.models.base import Base, MirroredResource, utcnow
 from app.models.inbox import WebhookDelivery
 from app.models.pipeline import ComplianceRequest, CustomerDataExport, DirtyCustomer
+from app.models.push import ShopifySegment, TagSync
 from app.models.resources import Checkout, Customer, Order, OrderLine, Product, Refund
 from app.models.shops import JobRun, OAuthState, Shop
 from app.models.support import SupportContact
@@ -25,7 +26,9 @@ __all__ = [
     "Product",
     "Refund",
     "Shop",
+    "ShopifySegment",
     "SupportContact",
+    "TagSync",
     "WebhookDelivery",
     "utcnow",
 ]
