@@ -140,7 +140,10 @@ class WebhookSender:
         webhook_id: str | None = None,
         event_id: str | None = None,
         triggered_at: str | None = None,
+        lost: bool = False,
     ) -> DeliveryResult:
+        """Deliver now (retrying later on failure); `lost` fakes a first attempt that never
+        reached the app, so only Shopify's retries deliver it (fault injection)."""
         domain = shop if isinstance(shop, str) else shop.domain
         webhook_id = webhook_id or str(uuid.uuid4())
         event_id = event_id or str(uuid.uuid4())
@@ -159,7 +162,7 @@ class WebhookSender:
             "X-Shopify-Event-Id": event_id,
         }
         delivery = Delivery(domain, topic, url, raw, headers, webhook_id, event_id)
-        attempt = self._attempt(delivery)
+        attempt = self._lost(delivery) if lost else self._attempt(delivery)
         will_retry = not attempt.delivered and self._schedule_retry(delivery)
         return DeliveryResult(
             webhook_id,
@@ -229,6 +232,24 @@ class WebhookSender:
             status_code=status_code,
             error=error,
             delivered=error is None,
+            at=triggered_at_header(),
+        )
+        with self._condition:
+            self._log.append(attempt)
+        return attempt
+
+    def _lost(self, delivery: Delivery) -> DeliveryAttempt:
+        delivery.attempts += 1
+        attempt = DeliveryAttempt(
+            webhook_id=delivery.webhook_id,
+            event_id=delivery.event_id,
+            shop=delivery.shop,
+            topic=delivery.topic,
+            url=delivery.url,
+            attempt=delivery.attempts,
+            status_code=None,
+            error="lost in transit (fault injection)",
+            delivered=False,
             at=triggered_at_header(),
         )
         with self._condition:
