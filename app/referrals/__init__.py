@@ -1,0 +1,1 @@
+"""The referral program's pure logic: codes, identity normalisation, attribution, fraud checks."""
