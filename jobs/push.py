@@ -15,10 +15,12 @@ from collections.abc import Iterable
 from rq import Retry
 
 from app import db
-from app.models import JobRun, utcnow
+from app.models import JobRun, Shop, utcnow
+from app.push.segment_sync import sync_segments, wanted_segments
 from app.push.sync import push_tags
 from app.queues import queue
 from app.redis_conn import redis
+from app.shopify.client import AdminClient
 from jobs.context import with_app_context
 
 log = logging.getLogger(__name__)
@@ -81,12 +83,20 @@ def desired_tags(shop_id: int, customer_ids: list[int] | None) -> dict[int, set[
 def push_shop(shop_id: int) -> dict[str, int]:
     customer_ids = take_requested(shop_id)
     with db.transaction() as session:
+        shop = session.get(Shop, shop_id)
+        if shop is None or not shop.is_installed:  # uninstall stops pushes
+            return {}
+        domain = shop.domain
         run = JobRun(shop_id=shop_id, kind="push", status="running", started_at=utcnow())
         session.add(run)
         session.flush()
         run_id = run.id
     try:
-        report = push_tags(shop_id, desired_tags(shop_id, customer_ids), customer_ids=customer_ids)
+        client = AdminClient(None, domain)
+        report = push_tags(
+            shop_id, desired_tags(shop_id, customer_ids), customer_ids=customer_ids, client=client
+        )
+        segments = sync_segments(shop_id, wanted_segments(shop_id), client) if customer_ids is None else {}
     except Exception as exc:
         if customer_ids:  # give the customers back, so the retry (or the next push) covers them
             redis().sadd(CUSTOMERS_KEY.format(shop_id=shop_id), *customer_ids)
@@ -107,6 +117,7 @@ def push_shop(shop_id: int) -> dict[str, int]:
         "missing_customers": len(report.missing_customers),
         "resolved_in_doubt": report.resolved_in_doubt,
         "bulk": int(report.used_bulk),
+        **{f"segments_{name}": count for name, count in segments.items()},
     }
     with db.transaction() as session:
         done = session.get(JobRun, run_id)

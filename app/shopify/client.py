@@ -60,7 +60,7 @@ class UserErrors(ShopifyError):
 
 
 class ThrottledError(ShopifyError):
-    """Still throttled after every retry (should not happen when pacing works)."""
+    """Still throttled (THROTTLED or 429) after every retry; pacing should make this rare."""
 
 
 class HttpError(ShopifyError):
@@ -157,10 +157,12 @@ class AdminClient:
             body["operationName"] = operation_name
         payload = json.dumps(body)
         refreshed = False
+        last_problem: ShopifyError = ThrottledError(f"still throttled on {self.shop_domain}")
         for attempt in range(1, self.max_attempts + 1):
             self._pace(expected)
             response = self._post(payload)
             if response is None:  # connection failure: back off and try again
+                last_problem = HttpError(0, "connection failed")
                 self._backoff(attempt)
                 continue
             if response.status_code == 401 and not refreshed:
@@ -168,10 +170,13 @@ class AdminClient:
                 self._token = self._access_token(force_refresh=True)
                 continue
             if response.status_code == 429:
+                last_problem = ThrottledError(f"HTTP 429 from {self.shop_domain}")
                 self.stats.throttled += 1
+                self.stats.retried += 1
                 self._wait(_retry_after(response) or self._backoff_delay(attempt))
                 continue
             if response.status_code >= 500:
+                last_problem = HttpError(response.status_code, response.text)
                 self._backoff(attempt)
                 continue
             if response.status_code != 200:
@@ -185,6 +190,7 @@ class AdminClient:
                 self._known_costs[operation_name or document] = expected
             errors = result.get("errors") or []
             if any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
+                last_problem = ThrottledError(f"THROTTLED by {self.shop_domain}")
                 self.stats.throttled += 1
                 self.stats.retried += 1
                 continue  # _pace waits for the requested cost before the next attempt
@@ -192,7 +198,7 @@ class AdminClient:
             if errors:
                 raise GraphQLErrors(errors, result.get("data"))
             return result["data"]
-        raise ThrottledError(f"gave up after {self.max_attempts} attempts on {self.shop_domain}")
+        raise last_problem
 
     def _post(self, payload: str) -> requests.Response | None:
         if self._token is None:

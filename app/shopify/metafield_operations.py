@@ -12,7 +12,7 @@ METAFIELDS_SET_LIMIT = 25  # Shopify refuses more per call
 METAFIELDS_SET = """
 mutation OrbitMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
   metafieldsSet(metafields: $metafields) {
-    metafields { id namespace key value compareDigest owner { ... on Node { id } } }
+    metafields { id namespace key type value compareDigest owner { ... on Node { id } } }
     userErrors { field message code elementIndex }
   }
 }

@@ -43,11 +43,6 @@ query OrbitSegments($first: Int!, $after: String, $query: String) {
 """
 
 
-def tag_query(tag: str) -> str:
-    """The segment query that selects customers carrying `tag` (quotes escaped)."""
-    return "customer_tags CONTAINS '" + tag.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
 def create_segment(client: AdminClient, name: str, query: str) -> dict[str, Any]:
     data = client.execute(SEGMENT_CREATE, {"name": name, "query": query}, operation_name="OrbitSegmentCreate")
     return payload_of(data, "segmentCreate")["segment"]

@@ -17,7 +17,7 @@ from graphql import GraphQLAbstractType, GraphQLResolveInfo, is_non_null_type
 
 from devstore import staged_uploads
 from devstore.resolvers import bulk, checkouts, customers, orders, products, root, shop
-from devstore.resolvers import metafields, segments, tags
+from devstore.resolvers import bulk_mutation, metafields, segments, tags
 from devstore.resolvers.common import Typed, unsupported
 from devstore.resolvers.context import RequestContext
 
@@ -37,7 +37,18 @@ def merged_types(*modules: Any) -> dict[str, dict[str, Callable[..., Any]]]:
 # To add a mutation or a root field: give your module TYPES = {"Mutation": {...}} (or
 # "QueryRoot") and add the module to this list.
 RESOLVERS = merged_types(
-    root, shop, customers, orders, products, checkouts, bulk, tags, metafields, segments, staged_uploads
+    root,
+    shop,
+    customers,
+    orders,
+    products,
+    checkouts,
+    bulk,
+    tags,
+    metafields,
+    segments,
+    staged_uploads,
+    bulk_mutation,
 )
 ROOT_TYPES = {"QueryRoot", "Mutation", "Subscription"}
 

@@ -165,3 +165,18 @@ def test_a_crash_between_send_and_record_resumes_without_duplicate_or_lost_chang
     assert all(row.in_flight is None for row in sync_rows(app, push_shop).values())
     again, client = push(app, push_shop, desired)
     assert again.tag_changes == 0 and client.stats.requests == 0
+
+
+def test_the_bulk_path_gives_the_same_result_as_paced_requests(app, push_shop):
+    ids = push_shop.customer_ids
+    push(app, push_shop, {c: {"old"} for c in ids[:6]})
+    desired = {c: {"vip", f"group-{i % 3}"} for i, c in enumerate(ids)}
+    report, client = push(app, push_shop, desired, bulk_threshold=0)
+    assert report.used_bulk
+    assert report.fields_sent == 6 + len(ids)  # 6 removals of "old", one add per customer
+    for i, c in enumerate(ids):
+        assert orbit_tags(push_shop, c) == sorted([f"orbit:group-{i % 3}", "orbit:vip"])
+        assert [t for t in push_shop.tags(c) if not t.startswith("orbit:")] == OTHER_TAGS
+    assert all(row.in_flight is None for row in sync_rows(app, push_shop).values())
+    again, again_client = push(app, push_shop, desired, bulk_threshold=0)
+    assert (again.tag_changes, again_client.stats.requests) == (0, 0)

@@ -1,0 +1,105 @@
+"""Pure tag diffing, batching and echo recognition."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.push import plan
+from app.push.tags import TagChange, diff_customer, diff_tags, is_echo, owned_tag
+
+
+def test_desired_tags_get_the_prefix_once():
+    assert owned_tag("vip") == "orbit:vip"
+    assert owned_tag("orbit:vip") == "orbit:vip"
+    assert owned_tag(" vip ", prefix="crm-") == "crm-vip"
+
+
+def test_only_additions_and_removals_of_orbit_tags_are_planned():
+    diff = diff_tags(
+        desired={1: {"vip", "repeat"}, 2: set()},
+        pushed={1: ["orbit:vip", "orbit:new"], 2: ["orbit:vip"], 3: ["orbit:lapsed"]},
+    )
+    assert diff.changes == [
+        TagChange(1, add=("orbit:repeat",), remove=("orbit:new",)),
+        TagChange(2, remove=("orbit:vip",)),
+        TagChange(3, remove=("orbit:lapsed",)),
+    ]
+    assert diff.tag_changes == 4
+
+
+def test_nothing_to_do_when_desired_equals_pushed():
+    assert diff_tags({1: {"vip"}}, {1: ["orbit:vip"]}).changes == []
+
+
+def test_a_pushed_list_never_yields_removal_of_a_tag_without_the_prefix():
+    change, _ = diff_customer(1, set(), ["orbit:vip", "wholesale"])
+    assert change == TagChange(1, remove=("orbit:vip",))
+
+
+@pytest.mark.parametrize(
+    ("others", "mine", "desired", "added", "refused"),
+    [
+        (248, [], ["a", "b", "c"], ["orbit:a", "orbit:b"], ["orbit:c"]),
+        (250, [], ["a"], [], ["orbit:a"]),
+        (249, ["orbit:x"], ["a"], ["orbit:a"], []),  # removing x makes room for a
+        (0, [], [f"t{n:03}" for n in range(251)], [f"orbit:t{n:03}" for n in range(250)], ["orbit:t250"]),
+    ],
+)
+def test_the_250_tag_limit_counts_other_tags_and_refuses_the_rest(others, mine, desired, added, refused):
+    current = [f"other-{n}" for n in range(others)] + mine
+    change, refusals = diff_customer(7, desired, mine, current)
+    assert list(change.add if change else ()) == added
+    assert [r.tag for r in refusals] == refused
+
+
+def test_overlong_and_comma_tags_are_refused():
+    change, refusals = diff_customer(1, {"x" * 250, "a,b", "ok"}, [])
+    assert change == TagChange(1, add=("orbit:ok",))
+    assert sorted(r.reason.split()[0] for r in refusals) == ["contains", "longer"]
+
+
+def test_a_tag_of_exactly_255_characters_is_allowed():
+    tag = "orbit:" + "x" * 249
+    change, refusals = diff_customer(1, {tag}, [])
+    assert change.add == (tag,) and refusals == []
+
+
+def test_fields_put_removals_before_additions():
+    fields = plan.fields_of([TagChange(1, add=("orbit:a",), remove=("orbit:b",))])
+    assert [f.mutation for f in fields] == ["tagsRemove", "tagsAdd"]
+
+
+@pytest.mark.parametrize(
+    ("maximum", "expected"),
+    [(None, plan.FIRST_BATCH_FIELDS), (1000.0, 25), (2000.0, 50), (10000.0, 100), (40.0, 1)],
+)
+def test_batch_size_follows_the_bucket_and_the_single_query_limit(maximum, expected):
+    assert plan.fields_per_request(maximum) == expected
+
+
+def test_batches_cover_every_field_once_and_keep_a_customers_pair_together():
+    changes = [TagChange(c, add=("orbit:a",), remove=("orbit:b",)) for c in range(7)]
+    fields = plan.fields_of(changes)
+    batches = list(plan.batches(fields, 5))
+    assert [f for batch in batches for f in batch] == fields
+    assert all(len(batch) <= 5 for batch in batches)
+    for batch in batches:
+        assert batch[-1].mutation == "tagsAdd" or batch is batches[-1]
+
+
+@pytest.mark.parametrize(
+    ("added", "tags", "pushed", "in_flight", "echo"),
+    [
+        (True, ["orbit:vip"], ["orbit:vip"], None, True),
+        (True, ["orbit:vip"], [], {"add": ["orbit:vip"], "remove": []}, True),  # before the outcome
+        (True, ["orbit:vip"], [], None, False),  # someone else added Orbit's tag
+        (True, ["wholesale"], [], None, False),  # another app's tag is news
+        (True, ["orbit:vip", "wholesale"], ["orbit:vip"], None, False),
+        (False, ["orbit:vip"], [], None, True),
+        (False, ["orbit:vip"], ["orbit:vip"], {"add": [], "remove": ["orbit:vip"]}, True),
+        (False, ["orbit:vip"], ["orbit:vip"], None, False),  # the merchant removed it
+        (True, [], [], None, False),
+    ],
+)
+def test_echoes_of_orbits_own_writes_are_recognised(added, tags, pushed, in_flight, echo):
+    assert is_echo(added, tags, pushed, in_flight) is echo
