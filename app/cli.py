@@ -31,6 +31,10 @@ def worker(burst: bool, name: str | None) -> None:
     from jobs.context import set_worker_app
 
     set_worker_app(current_app._get_current_object())
+    if not burst:
+        from jobs.sweeper import start_ticker
+
+        start_ticker(current_app._get_current_object())  # periodic webhook sweeper (jobs/sweeper.py)
     rq_worker = Worker(all_queues(), connection=redis(), serializer=JSONSerializer, name=name)
     rq_worker.work(burst=burst, with_scheduler=True)
 
@@ -38,3 +42,6 @@ def worker(burst: bool, name: str | None) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(worker)
+    from webhooks.cli import webhooks_cli
+
+    app.cli.add_command(webhooks_cli)

@@ -1,4 +1,14 @@
-"""The coalesced drain: apply a shop's pending webhook deliveries in triggered_at order."""
+"""The coalesced drain: apply a shop's due webhook deliveries in triggered_at order.
+
+Exactly-once effects with at-least-once jobs: each batch is one transaction (a savepoint per
+delivery, so one bad row does not undo the others) and a row's status changes in the same
+transaction as its effects. A worker killed mid-batch loses the whole batch's transaction, so
+the rows are still pending and the next drain applies them once; the upserts are idempotent,
+so even a delivery applied twice across two commits would leave the same rows.
+
+Due rows: pending, or failed with next_attempt_at passed (retried with RETRY_BACKOFF; after
+that many failures a row is dead: a dead letter for a person, see `retry_dead_letter`).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +18,46 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
+from flask import current_app
+from redis.exceptions import LockError
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
 from app import db
 from app.models import Shop, WebhookDelivery, utcnow
+from app.redis_conn import redis
 from jobs.context import with_app_context
-from webhooks.drain_queue import clear_pending_flag
+from jobs.drain_hooks import after_drain
+from webhooks.drain_queue import clear_pending_flag, request_drain
 from webhooks.handlers import Outcome, ignored
-from webhooks.store import pending_deliveries
 from webhooks.topics import handler_module_for
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+DRAIN_LOCK = "orbit:drain-lock:{shop_id}"
+DEFAULT_LOCK_TTL_SECONDS = 120
 
 
-def apply_delivery(session, shop: Shop, delivery: WebhookDelivery) -> Outcome:
+def due_condition(now):
+    return or_(
+        WebhookDelivery.status == "pending",
+        and_(WebhookDelivery.status == "failed", WebhookDelivery.next_attempt_at <= now),
+    )
+
+
+def due_deliveries(session: Session, shop_id: int, limit: int) -> list[WebhookDelivery]:
+    statement = (
+        select(WebhookDelivery)
+        .where(WebhookDelivery.shop_id == shop_id, due_condition(utcnow()))
+        .order_by(WebhookDelivery.triggered_at, WebhookDelivery.id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def apply_delivery(session: Session, shop: Shop, delivery: WebhookDelivery) -> Outcome:
     module_name = handler_module_for(delivery.topic)
     if module_name is None:
         return ignored(f"no handler for {delivery.topic}")
@@ -35,36 +70,89 @@ def _record_failure(delivery: WebhookDelivery, error: Exception) -> None:
     delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
     if delivery.attempts > len(RETRY_BACKOFF):
         delivery.status = "dead"
+        delivery.next_attempt_at = None
     else:
         delivery.status = "failed"
         delivery.next_attempt_at = utcnow() + RETRY_BACKOFF[delivery.attempts - 1]
 
 
+def drain_batch(
+    session: Session, shop: Shop, batch: list[WebhookDelivery], touched: set[int]
+) -> Counter[str]:
+    totals: Counter[str] = Counter()
+    for delivery in batch:
+        try:
+            # A savepoint per delivery: one bad row does not undo the batch.
+            with session.begin_nested():
+                outcome = apply_delivery(session, shop, delivery)
+        except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
+            log.warning("delivery %s (%s) failed: %s", delivery.id, delivery.topic, exc)
+            _record_failure(delivery, exc)
+            totals["failed"] += 1
+            continue
+        delivery.status = outcome.status
+        delivery.last_error = outcome.reason
+        delivery.next_attempt_at = None
+        delivery.attempts += 1
+        delivery.processed_at = utcnow()
+        touched.update(outcome.customer_ids)
+        totals[outcome.status] += 1
+    return totals
+
+
 @with_app_context
 def drain_shop(shop_id: int) -> dict[str, int]:
-    """Apply pending deliveries batch by batch; each row ends processed, ignored or failed."""
+    """Apply due deliveries batch by batch; each row ends processed, ignored or failed."""
     clear_pending_flag(shop_id)
+    ttl = int(current_app.config.get("DRAIN_LOCK_TTL_SECONDS", DEFAULT_LOCK_TTL_SECONDS))
+    lock = redis().lock(DRAIN_LOCK.format(shop_id=shop_id), timeout=ttl)
+    if not lock.acquire(blocking=False):
+        # Another worker drains this shop right now; it re-requests a drain if rows remain.
+        return {"skipped": 1}
     totals: Counter[str] = Counter()
-    while True:
-        with db.transaction() as session:
-            shop = session.get(Shop, shop_id)
-            if shop is None:
-                return dict(totals)
-            batch = pending_deliveries(session, shop_id, BATCH_SIZE)
-            for delivery in batch:
-                try:
-                    # A savepoint per delivery: one bad row does not undo the batch.
-                    with session.begin_nested():
-                        outcome = apply_delivery(session, shop, delivery)
-                except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
-                    log.exception("delivery %s (%s) failed", delivery.id, delivery.topic)
-                    _record_failure(delivery, exc)
-                    totals["failed"] += 1
-                    continue
-                delivery.status = outcome.status
-                delivery.last_error = outcome.reason
-                delivery.attempts += 1
-                delivery.processed_at = utcnow()
-                totals[outcome.status] += 1
-        if len(batch) < BATCH_SIZE:
-            return dict(totals)
+    touched: set[int] = set()
+    try:
+        while True:
+            with db.transaction() as session:
+                shop = session.get(Shop, shop_id)
+                if shop is None:
+                    break
+                batch = due_deliveries(session, shop_id, BATCH_SIZE)
+                totals += drain_batch(session, shop, batch, touched)
+            lock.extend(ttl, replace_ttl=True)
+            if len(batch) < BATCH_SIZE:
+                break
+    finally:
+        try:
+            lock.release()
+        except LockError:
+            log.warning("drain lock of shop %s expired before release", shop_id)
+    if touched:
+        after_drain(shop_id, frozenset(touched))
+    if _has_pending(shop_id):
+        # Rows that landed after our last batch, while the lock turned their drains away.
+        request_drain(shop_id)
+    return dict(totals)
+
+
+def _has_pending(shop_id: int) -> bool:
+    with db.transaction() as session:
+        statement = select(WebhookDelivery.id).where(
+            WebhookDelivery.shop_id == shop_id, WebhookDelivery.status == "pending"
+        )
+        return session.scalar(statement.limit(1)) is not None
+
+
+def retry_dead_letter(session: Session, delivery_id: int, shop_id: int | None = None) -> int | None:
+    """Put a dead (or failed) delivery back to pending (attempts kept, for the record); its shop's
+    id, or None when it was not a dead or failed delivery (of that shop)."""
+    conditions = [WebhookDelivery.id == delivery_id, WebhookDelivery.status.in_(("dead", "failed"))]
+    if shop_id is not None:
+        conditions.append(WebhookDelivery.shop_id == shop_id)
+    statement = (
+        update(WebhookDelivery)
+        .where(*conditions)
+        .values(status="pending", next_attempt_at=None)
+        .returning(WebhookDelivery.shop_id)
+    )
+    return session.scalar(statement)

@@ -30,10 +30,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Checkout, Customer, Product
+from app.models import Checkout, Customer, Order, Product
 from webhooks.dirty import mark_dirty
 from webhooks.mirror_sql import UpsertResult, guarded_upsert, json_ready, stale_result, tombstone
 from webhooks.order_upserts import delete_order, upsert_order, upsert_refund
@@ -46,6 +46,7 @@ __all__ = [
     "delete_customer",
     "delete_order",
     "delete_product",
+    "merge_customers",
     "remove_customer_tags",
     "update_email_consent",
     "update_sms_consent",
@@ -232,3 +233,20 @@ def delete_product(
 ) -> UpsertResult:
     row_id = tombstone(session, Product, shop_id, shopify_id, deleted_at, {})
     return UpsertResult(False, "already deleted") if row_id is None else UpsertResult(True, row_id=row_id)
+
+
+def merge_customers(
+    session: Session, shop_id: int, kept_id: int, merged_id: int, *, merged_at: datetime, source: str
+) -> UpsertResult:
+    """customers/merge completed: the merged-away customer is deleted in Shopify and its orders and
+    checkouts now belong to the kept one (Shopify moves them without an orders/updated for each)."""
+    for model in (Order, Checkout):
+        session.execute(
+            update(model)
+            .where(model.shop_id == shop_id, model.customer_shopify_id == merged_id)
+            .values(customer_shopify_id=kept_id)
+        )
+    tombstone(session, Customer, shop_id, merged_id, merged_at, {})
+    customers = frozenset({kept_id, merged_id})
+    mark_dirty(session, shop_id, customers)
+    return UpsertResult(True, customer_ids=customers)

@@ -129,7 +129,9 @@ def test_a_record_without_updated_at_only_fills_a_row_without_one(session, shop_
 
 
 def test_groups_a_source_does_not_carry_keep_their_stored_values(session, shop_id):
-    full = customer(1, tags=("vip", "orbit:repeat"), email_consent=MarketingConsent("subscribed", None, at(1)))
+    full = customer(
+        1, tags=("vip", "orbit:repeat"), email_consent=MarketingConsent("subscribed", None, at(1))
+    )
     upserts.upsert_customer(session, shop_id, full, source="backfill")
     upserts.upsert_customer(session, shop_id, customer(2, first_name="New"), source="webhook")
     row = stored_customer(session, shop_id)
@@ -168,8 +170,12 @@ def test_an_applied_order_replaces_its_lines_and_writes_its_refunds_once(session
 def test_orders_refunds_and_customers_mark_their_customers_dirty(session, shop_id):
     upserts.upsert_order(session, shop_id, order(1, customer_id=101), source="webhook")
     upserts.upsert_order(session, shop_id, order(2, customer_id=102), source="webhook")  # reassigned
-    upserts.upsert_refund(session, shop_id, RefundRecord(78, 501, at(3), at(3), Decimal("1")), source="webhook")
-    upserts.upsert_product(session, shop_id, ProductRecord(3, T0, T0, "P", "p", None, None, "active"), source="webhook")
+    upserts.upsert_refund(
+        session, shop_id, RefundRecord(78, 501, at(3), at(3), Decimal("1")), source="webhook"
+    )
+    upserts.upsert_product(
+        session, shop_id, ProductRecord(3, T0, T0, "P", "p", None, None, "active"), source="webhook"
+    )
     assert take_dirty(session, shop_id, 10) == [101, 102]
     assert take_dirty(session, shop_id, 10) == []
     mark_dirty(session, shop_id, [5, 5, None, 6])
@@ -182,7 +188,9 @@ def test_a_redacted_customer_is_not_refilled_by_a_late_update(session, shop_id):
     row = stored_customer(session, shop_id)
     row.email, row.redacted_at = None, at(2)
     session.flush()
-    late = upserts.upsert_customer(session, shop_id, replace(customer(9), email="a@example.com"), source="webhook")
+    late = upserts.upsert_customer(
+        session, shop_id, replace(customer(9), email="a@example.com"), source="webhook"
+    )
     assert not late.applied and late.reason == "customer was redacted"
     assert stored_customer(session, shop_id).email is None
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 class Outcome:
     status: str  # processed | ignored
     reason: str | None = None
+    # Customers whose data the delivery changed (jobs/drain.py hands them to after_drain).
+    customer_ids: frozenset[int] = frozenset()
 
 
 PROCESSED = Outcome("processed")

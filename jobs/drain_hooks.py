@@ -1,0 +1,17 @@
+"""What happens after a drain: the hook point between the webhook pipeline and analytics.
+
+`after_drain` runs once per drain job, after every batch is committed, with the Shopify ids of
+the customers whose data the drain changed (the same customers are also marked in
+`dirty_customers`, which is the durable record: if this hook fails or the worker dies, the marks
+remain for the next run). Analytics fills this in (e.g. enqueue an incremental recompute on the
+analytics queue); until then it does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+
+def after_drain(shop_id: int, touched_customer_ids: Set[int]) -> None:
+    """Called by jobs.drain.drain_shop; must be quick (enqueue work, do not do it here)."""
+    return None
