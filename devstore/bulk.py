@@ -103,6 +103,8 @@ class BulkOperations:
         self._ids = iter(range(BULK_ID_BASE, 1 << 62))
         # Seconds to pause after each JSONL line (tests use it to catch an operation running).
         self.line_delay = 0.0
+        # Seconds to pause after each line served (a slow download that tests can interrupt).
+        self.serve_delay = 0.0
 
     def base_url(self) -> str:
         config = self.state.config

@@ -300,7 +300,7 @@ def refund_transaction(
 
 
 def new_checkout(shop: Shop, template: Record, customer: Record, basket: Basket, at: datetime) -> Record:
-    checkout_id, currency = shop.next_id(), shop.currency
+    checkout_id = shop.next_id()
     checkout = copy.deepcopy(template)
     template_line = (template.get("line_items") or [{}])[0]
     lines = []

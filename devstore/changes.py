@@ -6,7 +6,7 @@ or consent: `Shop.as_webhook_body`). Every change moves the shop's change clock 
 least a second, so each new `updated_at` is strictly later than any before it (Shopify's
 timestamps have one-second resolution, and the app's staleness rule compares them).
 
-Kinds: customer.create {first_name, last_name, email}, customer.update {id, ...fields},
+Kinds: customer.create {first_name, last_name, email, accepts_marketing?}, customer.update {id, ...fields},
 customer.delete {id} (customers without orders only, as in Shopify), order.create
 {customer_id?, lines: [{variant_id, quantity}]}, order.fulfil {id}, order.cancel {id, reason?},
 order.refund {id, line_item_id?}, checkout.create {customer_id, lines}, checkout.update
@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from devstore import change_records as build
+from devstore.discount_orders import apply_order_options
 from devstore.faults import FaultSettings, FaultyDelivery, Outgoing
 from devstore.resolvers.common import parse_time
 from devstore.seeding.formats import iso
@@ -129,8 +130,20 @@ def customer_create(feed: ChangeFeed, shop: Shop, change: dict[str, Any]) -> Rec
     at = feed.tick(shop)
     fields = {k: change[k] for k in CUSTOMER_FIELDS if k in change}
     record = build.new_customer(shop, template(shop, "customers"), shop.next_id(), fields, at)
+    record["email_marketing_consent"] = {
+        "state": "subscribed" if change.get("accepts_marketing") else "not_subscribed",
+        "opt_in_level": "single_opt_in",
+        "consent_updated_at": iso(at),
+    }
     shop.customers[record["id"]] = record
     feed.emit(shop, "customers/create", shop.as_webhook_body("customers", record), at)
+    # Current customers/* bodies carry no consent: Shopify sends it on its own topic.
+    consent = {
+        "customer_id": record["id"],
+        "email_address": record["email"],
+        "email_marketing_consent": dict(record["email_marketing_consent"]),
+    }
+    feed.emit(shop, "customers_email_marketing_consent/update", consent, at)
     return record
 
 
@@ -175,6 +188,7 @@ def order_create(feed: ChangeFeed, shop: Shop, change: dict[str, Any]) -> Record
     chosen = basket(shop, change.get("lines"))
     at = feed.tick(shop)
     order = build.new_order(shop, template(shop, "orders"), customer, chosen, next_order_number(shop), at)
+    order = apply_order_options(shop, order, customer, change)  # discount code, attributes, addresses
     shop.orders[order["id"]] = order
     event = str(uuid.uuid4())  # one merchant action, several topics
     feed.emit(shop, "orders/create", order, at, event)

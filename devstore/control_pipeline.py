@@ -1,7 +1,7 @@
 """`/_devstore` controls for the webhook pipeline: bulk results, data changes, faults, traffic.
 
 - `GET  /_devstore/bulk-results/<token>.jsonl`: a bulk operation's JSONL (the operation's `url`);
-- `POST /_devstore/bulk/settings` `{line_delay}`: slow bulk runs down (tests catch one running);
+- `POST /_devstore/bulk/settings` `{line_delay, serve_delay}`: slow bulk runs and downloads down;
 - `POST /_devstore/shops/<shop>/changes` `{kind, ...}`: one data change, delivered as webhooks;
 - `GET|POST /_devstore/faults` `{duplicate_rate, reorder_window, delay_rate, max_delay, drop_rate, seed}`;
 - `POST /_devstore/shops/<shop>/traffic` `{changes, seed}`: a deterministic traffic run;
@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, send_file
+import time
+
+from flask import Blueprint, Response, jsonify, request, send_file
 
 from devstore.bulk import bulk_operations
 from devstore.changes import ChangeError, change_feed
@@ -27,19 +29,32 @@ def bulk_result(token: str):
     operation = bulk_operations(current_state()).by_token(token)
     if operation is None or operation.path is None or not operation.finished or not operation.path.exists():
         return not_found()
-    return send_file(operation.path, mimetype="application/jsonl", conditional=False, etag=False)
+    registry = bulk_operations(current_state())
+    if not registry.serve_delay:
+        return send_file(operation.path, mimetype="application/jsonl", conditional=False, etag=False)
+    return Response(slow_lines(operation.path, registry.serve_delay), mimetype="application/jsonl")
+
+
+def slow_lines(path, delay: float):
+    """The file a line at a time with a pause after each: a slow download, for crash tests."""
+    with path.open("rb") as fh:
+        for line in fh:
+            yield line
+            time.sleep(delay)
 
 
 @bp.post("/bulk/settings")
 def bulk_settings():
-    """`{line_delay: seconds}` after each JSONL line, so a test can see an operation RUNNING."""
+    """`{line_delay, serve_delay}`: seconds after each JSONL line written (a test can see an
+    operation RUNNING) and served (a slow download a test can interrupt)."""
     body = request.get_json(silent=True) or {}
     registry = bulk_operations(current_state())
     try:
         registry.line_delay = max(0.0, float(body.get("line_delay", registry.line_delay)))
+        registry.serve_delay = max(0.0, float(body.get("serve_delay", registry.serve_delay)))
     except (TypeError, ValueError):
-        return jsonify(errors="line_delay must be a number"), 400
-    return jsonify(line_delay=registry.line_delay)
+        return jsonify(errors="line_delay and serve_delay must be numbers"), 400
+    return jsonify(line_delay=registry.line_delay, serve_delay=registry.serve_delay)
 
 
 @bp.post("/shops/<domain>/changes")

@@ -63,7 +63,14 @@ class Traffic:
             first = rng.choice(MALE_FIRST_NAMES if rng.random() < 0.8 else FEMALE_FIRST_NAMES)
             last = rng.choice(LAST_NAMES)
             email = f"{first}.{last}.{self.serial}.{rng.randrange(10**6)}@{rng.choice(EMAIL_DOMAINS)}".lower()
-            return {"kind": kind, "first_name": first, "last_name": last, "email": email}
+            subscribes = rng.random() < 0.4
+            return {
+                "kind": kind,
+                "first_name": first,
+                "last_name": last,
+                "email": email,
+                "accepts_marketing": subscribes,
+            }
         if kind == "customer.update":
             customer = self.pick(shop.customers)
             note = rng.choice(NOTES)

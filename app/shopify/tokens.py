@@ -72,6 +72,10 @@ def save_offline_token(session: Session, token: TokenExchangeAccessToken, *, new
     shop.refresh_token_expires_at = _parse_iso(token.refresh_token_expires)
     shop.scopes = token.scope or ""
     session.flush()
+    if new_grant:
+        from jobs.backfill import backfill_on_install  # a new installation starts its backfill
+
+        backfill_on_install(shop)
     return shop
 
 

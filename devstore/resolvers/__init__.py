@@ -16,7 +16,7 @@ from typing import Any
 from graphql import GraphQLAbstractType, GraphQLResolveInfo, is_non_null_type
 
 from devstore import staged_uploads
-from devstore.resolvers import bulk, checkouts, customers, orders, products, root, shop
+from devstore.resolvers import bulk, checkouts, customers, orders, pipeline_fields, products, root, shop
 from devstore.resolvers import bulk_mutation, metafields, segments, tags
 from devstore.resolvers.common import Typed, unsupported
 from devstore.resolvers.context import RequestContext
@@ -49,6 +49,7 @@ RESOLVERS = merged_types(
     segments,
     staged_uploads,
     bulk_mutation,
+    pipeline_fields,
 )
 ROOT_TYPES = {"QueryRoot", "Mutation", "Subscription"}
 

@@ -1,0 +1,201 @@
+"""The backfill's fast path: many records per statement, with the upserts' own rules.
+
+Same columns (the upserts' own value builders), same guard (`mirror_sql.freshness`: no write
+over a deleted row or a newer `updated_at`; customers also never over a redacted row), same
+side effects (lines replaced wholesale for each applied order, embedded refunds written, the
+touched customers marked dirty), only batched: one multi-row INSERT ... ON CONFLICT DO UPDATE
+... WHERE <fresh> RETURNING per chunk instead of one per record. tests/integration/
+test_backfill_upserts.py checks the result equals the one-record upserts'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.models import Checkout, Customer, Order, OrderLine, Product, Refund, utcnow
+from webhooks import order_upserts, upserts
+from webhooks.dialect import dialect_insert
+from webhooks.dirty import mark_dirty
+from webhooks.mirror_sql import freshness, json_ready
+from webhooks.records import CheckoutRecord, CustomerRecord, OrderRecord, ProductRecord
+
+# SQLite allows 32,766 bound parameters per statement; stay well under with the widest table.
+MAX_PARAMETERS = 30_000
+
+
+def _latest(records: Sequence[Any]) -> list[Any]:
+    """One record per id (a statement may not touch a row twice): the newest, else the last."""
+    chosen: dict[int, Any] = {}
+    for record in records:
+        held = chosen.get(record.shopify_id)
+        if (
+            held is None
+            or held.updated_at is None
+            or (record.updated_at is not None and record.updated_at >= held.updated_at)
+        ):
+            chosen[record.shopify_id] = record
+    return list(chosen.values())
+
+
+def _chunks(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    if not rows:
+        return []
+    size = max(1, MAX_PARAMETERS // (len(rows[0]) + 1))
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+def _guarded_upsert_many(
+    session: Session, model: Any, shop_id: int, rows: list[dict[str, Any]], extra_guard: Sequence[Any] = ()
+) -> dict[int, int]:
+    """shopify_id -> row id of every row written (new, or fresh enough to update)."""
+    written: dict[int, int] = {}
+    now = utcnow()
+    for chunk in _chunks([{"shop_id": shop_id, **row} for row in rows]):
+        statement = dialect_insert(session)(model).values(chunk)
+        changes = {
+            name: statement.excluded[name] for name in chunk[0] if name not in ("shop_id", "shopify_id")
+        }
+        changes["updated_at"] = now
+        statement = statement.on_conflict_do_update(
+            index_elements=["shop_id", "shopify_id"],
+            set_=changes,
+            where=and_(freshness(model, statement.excluded), *extra_guard),
+        ).returning(model.shopify_id, model.id)
+        written.update({shopify_id: row_id for shopify_id, row_id in session.execute(statement)})
+    return written
+
+
+def upsert_customers(session: Session, shop_id: int, records: Sequence[CustomerRecord]) -> int:
+    records = _latest(records)
+    rows = [upserts._customer_values(record) for record in records]
+    # Rows must share one column set: a group a source does not carry is absent for all of them.
+    keys = set.intersection(*(set(row) for row in rows)) if rows else set()
+    rows = [{key: row[key] for key in keys} for row in rows]
+    written = _guarded_upsert_many(session, Customer, shop_id, rows, (Customer.redacted_at.is_(None),))
+    mark_dirty(session, shop_id, written)
+    return len(written)
+
+
+def upsert_products(session: Session, shop_id: int, records: Sequence[ProductRecord]) -> int:
+    rows = []
+    for record in _latest(records):
+        rows.append(
+            {
+                "shopify_id": record.shopify_id,
+                "shopify_created_at": record.created_at,
+                "shopify_updated_at": record.updated_at,
+                "title": record.title,
+                "handle": record.handle,
+                "product_type": record.product_type,
+                "vendor": record.vendor,
+                "status": record.status,
+                "tags": list(record.tags),
+                "variants": json_ready(record.variants),
+            }
+        )
+    return len(_guarded_upsert_many(session, Product, shop_id, rows))
+
+
+def upsert_checkouts(session: Session, shop_id: int, records: Sequence[CheckoutRecord]) -> int:
+    records = _latest(records)
+    rows = [
+        {
+            "shopify_id": r.shopify_id,
+            "shopify_created_at": r.created_at,
+            "shopify_updated_at": r.updated_at,
+            "token": r.token,
+            "cart_token": r.cart_token,
+            "email": r.email,
+            "customer_shopify_id": r.customer_shopify_id,
+            "currency": r.currency,
+            "total_price": r.total_price,
+            "line_items": json_ready(r.line_items),
+            "abandoned_checkout_url": r.abandoned_checkout_url,
+            "landing_site": r.landing_site,
+            "referring_site": r.referring_site,
+            "source_name": r.source_name,
+            "completed_at": r.completed_at,
+        }
+        for r in records
+    ]
+    written = _guarded_upsert_many(session, Checkout, shop_id, rows)
+    mark_dirty(session, shop_id, {r.customer_shopify_id for r in records if r.shopify_id in written})
+    return len(written)
+
+
+def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]) -> int:
+    records = _latest(records)
+    previous = _previous_customers(session, shop_id, [r.shopify_id for r in records])
+    written = _guarded_upsert_many(session, Order, shop_id, [order_upserts._order_values(r) for r in records])
+    applied = [r for r in records if r.shopify_id in written]
+    if not applied:
+        return 0
+    row_ids = [written[r.shopify_id] for r in applied]
+    for start in range(0, len(row_ids), 5000):
+        session.execute(delete(OrderLine).where(OrderLine.order_id.in_(row_ids[start : start + 5000])))
+    lines = [
+        {
+            "shop_id": shop_id,
+            "order_id": written[record.shopify_id],
+            "shopify_id": line.shopify_id,
+            "product_shopify_id": line.product_shopify_id,
+            "variant_shopify_id": line.variant_shopify_id,
+            "title": line.title,
+            "sku": line.sku,
+            "quantity": line.quantity,
+            "price": line.price,
+            "total_discount": line.total_discount,
+        }
+        for record in applied
+        for line in {line.shopify_id: line for line in record.lines}.values()
+    ]
+    if lines:
+        session.execute(insert(OrderLine), lines)
+    refunds = {refund.shopify_id: refund for record in applied for refund in record.refunds}
+    if refunds:
+        _write_refunds(session, shop_id, list(refunds.values()))
+    # Like upsert_order: the new customer and a previous one (an order moved between customers).
+    mark_dirty(
+        session,
+        shop_id,
+        {r.customer_shopify_id for r in applied} | {previous.get(r.shopify_id) for r in applied},
+    )
+    return len(applied)
+
+
+def _previous_customers(session: Session, shop_id: int, order_ids: list[int]) -> dict[int, int | None]:
+    found: dict[int, int | None] = {}
+    for start in range(0, len(order_ids), 5000):
+        statement = select(Order.shopify_id, Order.customer_shopify_id).where(
+            Order.shop_id == shop_id, Order.shopify_id.in_(order_ids[start : start + 5000])
+        )
+        found.update({order_id: customer_id for order_id, customer_id in session.execute(statement)})
+    return found
+
+
+def _write_refunds(session: Session, shop_id: int, refunds: list[Any]) -> None:
+    rows = [
+        {
+            "shop_id": shop_id,
+            "shopify_id": r.shopify_id,
+            "order_shopify_id": r.order_shopify_id,
+            "amount": r.amount,
+            "note": r.note,
+            "line_items": json_ready(r.line_items),
+            "processed_at": r.processed_at,
+            "shopify_created_at": r.created_at,
+        }
+        for r in refunds
+    ]
+    for chunk in _chunks(rows):
+        statement = dialect_insert(session)(Refund).values(chunk)
+        changes = {
+            name: statement.excluded[name] for name in chunk[0] if name not in ("shop_id", "shopify_id")
+        }
+        session.execute(
+            statement.on_conflict_do_update(index_elements=["shop_id", "shopify_id"], set_=changes)
+        )
