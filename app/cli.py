@@ -35,6 +35,9 @@ def worker(burst: bool, name: str | None) -> None:
         from jobs.sweeper import start_ticker
 
         start_ticker(current_app._get_current_object())  # periodic webhook sweeper (jobs/sweeper.py)
+        from jobs.analytics import start_ticker as start_analytics_ticker
+
+        start_analytics_ticker(current_app._get_current_object())  # nightly full recompute
     rq_worker = Worker(all_queues(), connection=redis(), serializer=JSONSerializer, name=name)
     rq_worker.work(burst=burst, with_scheduler=True)
 

@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 # Routes register on bp.
-from app.api import activity, customers, home, settings, shop, support  # noqa: E402,F401
+from app.api import activity, customers, home, referrals, segments, settings, shop, support  # noqa: E402,F401

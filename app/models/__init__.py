@@ -3,6 +3,14 @@
 Feature areas add a module here and import it below, so Base.metadata (and Alembic) sees it.
 """
 
+from app.models.analytics import (
+    CustomerFacts,
+    Segment,
+    SegmentMembership,
+    SegmentMembershipEvent,
+    SegmentSizeHistory,
+    ShopModel,
+)
 from app.models.base import Base, MirroredResource, utcnow
 from app.models.inbox import WebhookDelivery
 from app.models.pipeline import ComplianceRequest, CustomerDataExport, DirtyCustomer
@@ -17,6 +25,7 @@ __all__ = [
     "ComplianceRequest",
     "CustomerDataExport",
     "Customer",
+    "CustomerFacts",
     "DirtyCustomer",
     "JobRun",
     "MirroredResource",
@@ -25,7 +34,12 @@ __all__ = [
     "OrderLine",
     "Product",
     "Refund",
+    "Segment",
+    "SegmentMembership",
+    "SegmentMembershipEvent",
+    "SegmentSizeHistory",
     "Shop",
+    "ShopModel",
     "ShopifySegment",
     "SupportContact",
     "TagSync",

@@ -1,0 +1,189 @@
+"""Segment memberships with joined/left history, kept equal to each definition over customer_facts.
+
+Full evaluation is set-based SQL per segment (members who no longer match leave, matches who are
+not members join), so a million customers never pass through Python. Incremental evaluation of a
+few customers reads their matches for every segment in one UNION ALL and applies the difference.
+Both write one event per change, and the same now gives the same result either way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, exists, func, insert, literal, select, union_all, update
+from sqlalchemy.orm import Session
+
+from app.analytics.segment_language import SegmentSyntaxError, parse
+from app.models import CustomerFacts, Segment, SegmentMembership, SegmentMembershipEvent, SegmentSizeHistory
+from app.models.base import UTCDateTime
+from app.segments.compile import CompileContext, compile_expression, context_for
+from webhooks.dialect import dialect_insert
+
+log = logging.getLogger(__name__)
+
+
+def compiled_segments(
+    session: Session, shop_id: int, context: CompileContext, segment_ids: Sequence[int] | None = None
+) -> list[tuple[Segment, object]]:
+    statement = select(Segment).where(Segment.shop_id == shop_id).order_by(Segment.id)
+    if segment_ids is not None:
+        statement = statement.where(Segment.id.in_(list(segment_ids)))
+    segments = session.scalars(statement).all()
+    compiled = []
+    for segment in segments:
+        try:
+            compiled.append((segment, compile_expression(parse(segment.definition), context)))
+        except SegmentSyntaxError:  # definitions are checked when saved; an old one may not parse
+            log.warning("segment %s has a definition that no longer parses; skipped", segment.id)
+    return compiled
+
+
+EVENT_COLUMNS = ["shop_id", "segment_id", "customer_shopify_id", "kind", "happened_at"]
+
+
+def evaluate_all(
+    session: Session, shop_id: int, now: datetime, segment_ids: Sequence[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """Re-evaluate every segment of the shop (or those given) for every customer;
+    {segment id: (joined, left)}."""
+    context = context_for(session, shop_id, now)
+    stamp = literal(now, UTCDateTime())
+    member, facts = SegmentMembership, CustomerFacts
+    changes: dict[int, tuple[int, int]] = {}
+    for segment, condition in compiled_segments(session, shop_id, context, segment_ids):
+        still_matches = exists(
+            select(facts.customer_shopify_id).where(
+                facts.shop_id == shop_id, facts.customer_shopify_id == member.customer_shopify_id, condition
+            )
+        )
+        shop, segment_id = literal(shop_id), literal(segment.id)
+        leaving = (member.segment_id == segment.id, ~still_matches)
+        session.execute(
+            insert(SegmentMembershipEvent).from_select(
+                EVENT_COLUMNS,
+                select(shop, segment_id, member.customer_shopify_id, literal("left"), stamp).where(*leaving),
+            )
+        )  # fmt: skip
+        left = session.execute(delete(member).where(*leaving)).rowcount
+        is_member = exists(
+            select(member.customer_shopify_id).where(
+                member.segment_id == segment.id, member.customer_shopify_id == facts.customer_shopify_id
+            )
+        )
+        joining = (facts.shop_id == shop_id, condition, ~is_member)
+        session.execute(
+            insert(SegmentMembershipEvent).from_select(
+                EVENT_COLUMNS,
+                select(shop, segment_id, facts.customer_shopify_id, literal("joined"), stamp).where(*joining),
+            )
+        )  # fmt: skip
+        joined = session.execute(
+            insert(member).from_select(
+                ["segment_id", "customer_shopify_id", "shop_id", "joined_at"],
+                select(literal(segment.id), facts.customer_shopify_id, literal(shop_id), stamp).where(
+                    *joining
+                ),
+            )
+        ).rowcount
+        changes[segment.id] = (joined, left)
+    refresh_counts(session, shop_id, now)
+    return changes
+
+
+def evaluate_customers(
+    session: Session, shop_id: int, customer_ids: Sequence[int], now: datetime
+) -> tuple[dict[int, tuple[int, int]], set[int]]:
+    """Re-evaluate every segment for a few customers (the incremental path);
+    ({segment id: (joined, left)}, customers whose memberships changed)."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}, set()
+    context = context_for(session, shop_id, now)
+    compiled = compiled_segments(session, shop_id, context)
+    if not compiled:
+        return {}, set()
+    matches = union_all(
+        *[
+            select(literal(segment.id).label("segment_id"), CustomerFacts.customer_shopify_id).where(
+                CustomerFacts.shop_id == shop_id, CustomerFacts.customer_shopify_id.in_(ids), condition
+            )
+            for segment, condition in compiled
+        ]
+    )
+    should = {(row[0], row[1]) for row in session.execute(matches)}
+    segment_ids = [segment.id for segment, _ in compiled]
+    current = {
+        (row[0], row[1])
+        for row in session.execute(
+            select(SegmentMembership.segment_id, SegmentMembership.customer_shopify_id).where(
+                SegmentMembership.segment_id.in_(segment_ids), SegmentMembership.customer_shopify_id.in_(ids)
+            )
+        )
+    }
+    joining, leaving = sorted(should - current), sorted(current - should)
+    events = [
+        {"shop_id": shop_id, "segment_id": s, "customer_shopify_id": c, "kind": kind, "happened_at": now}
+        for kind, pairs in (("left", leaving), ("joined", joining))
+        for s, c in pairs
+    ]
+    if events:
+        session.execute(insert(SegmentMembershipEvent), events)
+    for segment_id, customer_id in leaving:
+        session.execute(
+            delete(SegmentMembership).where(
+                SegmentMembership.segment_id == segment_id,
+                SegmentMembership.customer_shopify_id == customer_id,
+            )
+        )
+    if joining:
+        session.execute(
+            insert(SegmentMembership),
+            [
+                {"segment_id": s, "customer_shopify_id": c, "shop_id": shop_id, "joined_at": now}
+                for s, c in joining
+            ],
+        )
+    changes: dict[int, tuple[int, int]] = {}
+    for segment_id in segment_ids:
+        joined = sum(1 for s, _ in joining if s == segment_id)
+        left = sum(1 for s, _ in leaving if s == segment_id)
+        if joined or left:
+            changes[segment_id] = (joined, left)
+            session.execute(
+                update(Segment)
+                .where(Segment.id == segment_id)
+                .values(member_count=Segment.member_count + joined - left)
+            )
+    return changes, {customer for _, customer in joining + leaving}
+
+
+def refresh_counts(session: Session, shop_id: int, now: datetime) -> None:
+    """Recount every segment's members and record today's size (the 30-day chart)."""
+    counts = dict(
+        session.execute(
+            select(SegmentMembership.segment_id, func.count())
+            .where(SegmentMembership.shop_id == shop_id)
+            .group_by(SegmentMembership.segment_id)
+        ).all()
+    )
+    segment_ids = session.scalars(select(Segment.id).where(Segment.shop_id == shop_id)).all()
+    if not segment_ids:
+        return
+    for segment_id in segment_ids:
+        session.execute(
+            update(Segment)
+            .where(Segment.id == segment_id)
+            .values(member_count=counts.get(segment_id, 0), evaluated_at=now)
+        )
+    upsert = dialect_insert(session)(SegmentSizeHistory)
+    rows = [
+        {"segment_id": s, "day": now.date(), "shop_id": shop_id, "size": counts.get(s, 0)}
+        for s in segment_ids
+    ]
+    session.execute(
+        upsert.values(rows).on_conflict_do_update(
+            index_elements=["segment_id", "day"], set_={"size": upsert.excluded.size}
+        )
+    )
