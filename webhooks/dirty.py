@@ -10,12 +10,27 @@ writers), so no change is ever lost between the two.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import DirtyCustomer, utcnow
-from webhooks.dialect import dialect_insert
+
+_MARKS: dict[str, Any] = {}
+
+
+def _mark_statement(dialect: str) -> Any:
+    statement = _MARKS.get(dialect)
+    if statement is None:
+        insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(DirtyCustomer.__table__)
+        statement = insert.on_conflict_do_update(
+            index_elements=["shop_id", "customer_shopify_id"], set_={"marked_at": insert.excluded.marked_at}
+        )
+        _MARKS[dialect] = statement
+    return statement
 
 
 def mark_dirty(session: Session, shop_id: int, customer_shopify_ids: Iterable[int | None]) -> None:
@@ -23,13 +38,10 @@ def mark_dirty(session: Session, shop_id: int, customer_shopify_ids: Iterable[in
     if not ids:
         return
     now = utcnow()
-    insert = dialect_insert(session)(DirtyCustomer)
-    statement = insert.values(
-        [{"shop_id": shop_id, "customer_shopify_id": customer_id, "marked_at": now} for customer_id in ids]
-    ).on_conflict_do_update(
-        index_elements=["shop_id", "customer_shopify_id"], set_={"marked_at": insert.excluded.marked_at}
+    session.execute(
+        _mark_statement(session.get_bind().dialect.name),
+        [{"shop_id": shop_id, "customer_shopify_id": customer_id, "marked_at": now} for customer_id in ids],
     )
-    session.execute(statement)
 
 
 def take_dirty(session: Session, shop_id: int, limit: int) -> list[int]:

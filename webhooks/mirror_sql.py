@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import utcnow
@@ -50,22 +51,49 @@ def freshness(model: Any, excluded: Any) -> Any:
     )
 
 
+# Built statements by (dialect, table, columns, guard): values travel as bound parameters, so the
+# drain's hot path neither rebuilds nor re-caches a statement per row.
+_UPSERTS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+def _upsert_statement(dialect: str, model: Any, names: tuple[str, ...], null_guards: tuple[str, ...]) -> Any:
+    key = (dialect, model.__tablename__, names, null_guards)
+    statement = _UPSERTS.get(key)
+    if statement is None:
+        table = model.__table__
+        insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+        excluded = insert.excluded
+        guard = and_(freshness(table.c, excluded), *(table.c[name].is_(None) for name in null_guards))
+        changes = {name: excluded[name] for name in names if name not in ("shop_id", "shopify_id")}
+        # The INSERT's Python default for updated_at is this write's time.
+        changes["updated_at"] = excluded.updated_at
+        statement = insert.on_conflict_do_update(
+            index_elements=["shop_id", "shopify_id"], set_=changes, where=guard
+        ).returning(table.c.id)
+        _UPSERTS[key] = statement
+    return statement
+
+
 def guarded_upsert(
     session: Session,
     model: Any,
     shop_id: int,
     values: dict[str, Any],
     *,
-    extra_guard: Sequence[Any] = (),
+    null_guards: tuple[str, ...] = (),
     where: Any = None,
 ) -> int | None:
-    """Insert, or update when the guard holds; the row id when written, None when refused."""
+    """Insert, or update when the guard holds (rules 2-3, plus `null_guards` columns still NULL,
+    or a custom `where`); the row id when written, None when refused."""
+    if where is None:
+        dialect = session.get_bind().dialect.name
+        statement = _upsert_statement(dialect, model, ("shop_id", *values), null_guards)
+        return session.execute(statement, {"shop_id": shop_id, **values}).scalar()
     insert = dialect_insert(session)(model).values(shop_id=shop_id, **values)
-    guard = where if where is not None else and_(freshness(model, insert.excluded), *extra_guard)
     changes = {name: insert.excluded[name] for name in values if name != "shopify_id"}
     changes["updated_at"] = utcnow()
     statement = insert.on_conflict_do_update(
-        index_elements=["shop_id", "shopify_id"], set_=changes, where=guard
+        index_elements=["shop_id", "shopify_id"], set_=changes, where=where
     ).returning(model.id)
     return session.scalar(statement)
 

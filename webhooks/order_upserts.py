@@ -11,16 +11,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import Order, OrderLine, Refund
-from webhooks.dialect import dialect_insert
 from webhooks.dirty import mark_dirty
 from webhooks.mirror_sql import UpsertResult, guarded_upsert, json_ready, stale_result, tombstone
 from webhooks.records import OrderRecord, RefundRecord
 
 ZERO = Decimal("0")
+ORDER_LINES = OrderLine.__table__
+_REFUND_UPSERTS: dict[str, Any] = {}
 # A tombstone of an order Orbit never saw still needs its NOT NULL money columns.
 ORDER_TOMBSTONE_FILLER = {
     "subtotal_price": ZERO,
@@ -61,13 +64,14 @@ def _order_values(record: OrderRecord) -> dict[str, Any]:
 
 
 def _replace_lines(session: Session, shop_id: int, order_row_id: int, record: OrderRecord) -> None:
-    session.execute(delete(OrderLine).where(OrderLine.order_id == order_row_id))
+    # Core statements: an ORM delete would scan the session's identity map on every call.
+    session.execute(ORDER_LINES.delete().where(ORDER_LINES.c.order_id == order_row_id))
     # Keyed by line id: a body listing a line twice must not trip the unique constraint.
     lines = {line.shopify_id: line for line in record.lines}
     if not lines:
         return
     session.execute(
-        insert(OrderLine),
+        ORDER_LINES.insert(),
         [
             {
                 "shop_id": shop_id,
@@ -86,6 +90,26 @@ def _replace_lines(session: Session, shop_id: int, order_row_id: int, record: Or
     )
 
 
+def _refund_statement(dialect: str) -> Any:
+    statement = _REFUND_UPSERTS.get(dialect)
+    if statement is None:
+        insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(Refund.__table__)
+        changes = {
+            name: insert.excluded[name]
+            for name in (
+                "order_shopify_id",
+                "amount",
+                "note",
+                "line_items",
+                "processed_at",
+                "shopify_created_at",
+            )
+        }
+        statement = insert.on_conflict_do_update(index_elements=["shop_id", "shopify_id"], set_=changes)
+        _REFUND_UPSERTS[dialect] = statement
+    return statement
+
+
 def _write_refund(session: Session, shop_id: int, record: RefundRecord) -> None:
     values = {
         "shop_id": shop_id,
@@ -97,9 +121,7 @@ def _write_refund(session: Session, shop_id: int, record: RefundRecord) -> None:
         "processed_at": record.processed_at,
         "shopify_created_at": record.created_at,
     }
-    statement = dialect_insert(session)(Refund).values(**values)
-    changes = {name: statement.excluded[name] for name in values if name not in ("shop_id", "shopify_id")}
-    session.execute(statement.on_conflict_do_update(index_elements=["shop_id", "shopify_id"], set_=changes))
+    session.execute(_refund_statement(session.get_bind().dialect.name), values)
 
 
 def upsert_order(session: Session, shop_id: int, record: OrderRecord, *, source: str) -> UpsertResult:
@@ -120,9 +142,10 @@ def upsert_order(session: Session, shop_id: int, record: OrderRecord, *, source:
 
 
 def upsert_refund(session: Session, shop_id: int, record: RefundRecord, *, source: str) -> UpsertResult:
+    orders = Order.__table__
     order = session.execute(
-        select(Order.customer_shopify_id, Order.deleted_at).where(
-            Order.shop_id == shop_id, Order.shopify_id == record.order_shopify_id
+        select(orders.c.customer_shopify_id, orders.c.deleted_at).where(
+            orders.c.shop_id == shop_id, orders.c.shopify_id == record.order_shopify_id
         )
     ).first()
     if order is not None and order.deleted_at is not None:
@@ -144,8 +167,11 @@ def delete_order(
         return UpsertResult(False, "already deleted")
     row_id, customer_id = row
     # The order is gone from Shopify: so are its lines and refunds.
-    session.execute(delete(OrderLine).where(OrderLine.order_id == row_id))
-    session.execute(delete(Refund).where(Refund.shop_id == shop_id, Refund.order_shopify_id == shopify_id))
+    session.execute(ORDER_LINES.delete().where(ORDER_LINES.c.order_id == row_id))
+    refunds = Refund.__table__
+    session.execute(
+        refunds.delete().where(refunds.c.shop_id == shop_id, refunds.c.order_shopify_id == shopify_id)
+    )
     customers = frozenset({customer_id} - {None})
     mark_dirty(session, shop_id, customers)
     return UpsertResult(True, customer_ids=customers, row_id=row_id)

@@ -91,7 +91,7 @@ def _customer_values(record: CustomerRecord) -> dict[str, Any]:
 
 def upsert_customer(session: Session, shop_id: int, record: CustomerRecord, *, source: str) -> UpsertResult:
     row_id = guarded_upsert(
-        session, Customer, shop_id, _customer_values(record), extra_guard=(Customer.redacted_at.is_(None),)
+        session, Customer, shop_id, _customer_values(record), null_guards=("redacted_at",)
     )
     if row_id is None:
         return stale_result(session, Customer, shop_id, record.shopify_id, record.updated_at)
