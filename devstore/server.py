@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from devstore import api_faults, control_pipeline, graphql_api, oauth, staged_uploads
+from devstore import api_faults, app_proxy, control_pipeline, graphql_api, oauth, staged_uploads
 from devstore.state import (
     Clock,
     DevstoreConfig,
@@ -52,6 +52,7 @@ def create_devstore_app(config: DevstoreConfig, store: Store) -> Flask:
     app.register_blueprint(control_pipeline.bp)
     app.register_blueprint(staged_uploads.bp)
     app.register_blueprint(api_faults.bp)
+    app.register_blueprint(app_proxy.bp)
     app.register_error_handler(HTTPException, http_error)
     return app
 

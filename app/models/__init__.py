@@ -15,11 +15,13 @@ from app.models.base import Base, MirroredResource, utcnow
 from app.models.inbox import WebhookDelivery
 from app.models.pipeline import ComplianceRequest, CustomerDataExport, DirtyCustomer
 from app.models.push import ShopifySegment, TagSync
+from app.models.referrals import Advocate, Referral, ReferralClick, Reward
 from app.models.resources import Checkout, Customer, Order, OrderLine, Product, Refund
 from app.models.shops import JobRun, OAuthState, Shop
 from app.models.support import SupportContact
 
 __all__ = [
+    "Advocate",
     "Base",
     "Checkout",
     "ComplianceRequest",
@@ -33,7 +35,10 @@ __all__ = [
     "Order",
     "OrderLine",
     "Product",
+    "Referral",
+    "ReferralClick",
     "Refund",
+    "Reward",
     "Segment",
     "SegmentMembership",
     "SegmentMembershipEvent",

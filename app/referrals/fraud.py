@@ -10,6 +10,7 @@ network or address, a partial refund.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,6 +51,8 @@ class RecentReferral:
     created_at: datetime
     browser_ip: str | None
     addresses: tuple[Address, ...] = ()
+    # Stored referrals keep only hashed address keys (no personal data); see `address_hash`.
+    address_hashes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,15 @@ def self_referral(advocate: Person, friend: Person, settings: FraudSettings) -> 
 
 def _address_keys(addresses: Sequence[Address]) -> set[str]:
     return {key for key in map(address_key, addresses) if key}
+
+
+def address_hash(key: str) -> str:
+    """What a stored referral keeps of an address key: equal keys give equal hashes."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def address_hashes(addresses: Sequence[Address]) -> frozenset[str]:
+    return frozenset(address_hash(key) for key in _address_keys(addresses))
 
 
 def shared_household(advocate: Person, friend: Person) -> list[Finding]:
@@ -172,9 +184,9 @@ def velocity(
             settings,
             f"{count} referred orders from network {network} in {days} days",
         )
-    keys = _address_keys(order.friend.addresses)
+    keys = address_hashes(order.friend.addresses)
     if keys:
-        count = 1 + sum(1 for r in window if _address_keys(r.addresses) & keys)
+        count = 1 + sum(1 for r in window if (address_hashes(r.addresses) | r.address_hashes) & keys)
         found += _burst(
             "address_velocity",
             count,

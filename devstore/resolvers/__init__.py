@@ -18,6 +18,7 @@ from graphql import GraphQLAbstractType, GraphQLResolveInfo, is_non_null_type
 from devstore import staged_uploads
 from devstore.resolvers import bulk, checkouts, customers, orders, pipeline_fields, products, root, shop
 from devstore.resolvers import bulk_mutation, metafields, segments, tags
+from devstore.resolvers import discounts, order_buyer, store_credit
 from devstore.resolvers.common import Typed, unsupported
 from devstore.resolvers.context import RequestContext
 
@@ -50,6 +51,9 @@ RESOLVERS = merged_types(
     staged_uploads,
     bulk_mutation,
     pipeline_fields,
+    discounts,
+    store_credit,
+    order_buyer,
 )
 ROOT_TYPES = {"QueryRoot", "Mutation", "Subscription"}
 

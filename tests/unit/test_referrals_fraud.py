@@ -8,7 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from app.referrals.fraud import FraudSettings, Person, RecentReferral, ReferredOrder, check_referral
+from app.referrals.fraud import (
+    FraudSettings,
+    Person,
+    RecentReferral,
+    ReferredOrder,
+    address_hashes,
+    check_referral,
+)
 from app.referrals.identity import Address
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -167,6 +174,32 @@ def test_many_referred_orders_to_one_address_go_to_review():
     friend = replace(FRIEND, addresses=(drop,))
     verdict = check_referral(ADVOCATE, order(friend), recent_from("198.51.100.99", 2, address=drop), SETTINGS)
     assert verdict.decision == "review" and "address_velocity" in rules(verdict)
+
+
+@pytest.mark.parametrize(
+    ("stored", "decision"),
+    [
+        # The same flat written differently hashes the same: counted.
+        (Address("1 Warehouse Way", "Unit 9", "Newark", "07105-1234", "US"), "review"),
+        # Another flat in the same building: a different home, not counted.
+        (Address("1 Warehouse Way", "Unit 10", "Newark", "07105", "US"), "approved"),
+    ],
+)
+def test_stored_referrals_count_by_hashed_address_keys(stored, decision):
+    drop = Address("1 Warehouse Way", "Unit 9", "Newark", "07105", "US")
+    recent = [
+        RecentReferral(
+            order_id=300 + i,
+            created_at=NOW - timedelta(hours=i + 1),
+            browser_ip=None,
+            address_hashes=address_hashes((stored,)),
+        )
+        for i in range(2)
+    ]
+    assert (
+        check_referral(ADVOCATE, order(replace(FRIEND, addresses=(drop,))), recent, SETTINGS).decision
+        == decision
+    )
 
 
 @pytest.mark.parametrize(

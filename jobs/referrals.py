@@ -1,0 +1,104 @@
+"""Referral jobs: thin shells over app/referral_program.
+
+- `run_referrals(shop_id, now=None)`: attribute orders changed since the last run, move holds
+  on, issue earned rewards exactly once, and reverse or flag rewards whose order was refunded
+  after issuance. Queued per shop with a deterministic id (coalesced like the drain), after each
+  drain and periodically; `now` (ISO-8601) lets tests and back-fills pass the hold clock.
+- `enrol_advocate(shop_id, customer_id)`: give a customer a code, link and metafield.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from rq import Retry
+
+from app import db
+from app.models import Advocate, Shop, utcnow
+from app.queues import queue
+from app.redis_conn import redis
+from app.referral_program import advocates, attribution, counts, rewards
+from app.referral_program.settings import load
+from app.shopify.client import AdminClient
+from jobs.context import with_app_context
+
+log = logging.getLogger(__name__)
+
+WATERMARK = "orbit:referrals-watermark:{shop_id}"
+OVERLAP = timedelta(minutes=5)  # rows committed out of order around the last run are seen again
+
+
+def referral_job_id(shop_id: int) -> str:
+    return f"referrals-shop-{shop_id}"
+
+
+def request_referral_run(shop_id: int) -> None:
+    """Queue a run for the shop (if its program is on) unless one is already waiting."""
+    with db.transaction() as session:
+        shop = session.get(Shop, shop_id)
+        if shop is None or not load(shop.settings)["enabled"]:
+            return
+    job_id = referral_job_id(shop_id)
+    existing = queue("sync").fetch_job(job_id)
+    if existing is not None and existing.get_status(refresh=True) in ("queued", "deferred", "scheduled"):
+        return
+    queue("sync").enqueue(
+        "jobs.referrals.run_referrals",
+        shop_id,
+        job_id=job_id,
+        result_ttl=0,
+        failure_ttl=86400,
+        retry=Retry(max=3, interval=[10, 60, 300]),
+    )
+
+
+def _parse(moment: str | None) -> datetime:
+    return datetime.fromisoformat(moment) if moment else utcnow()
+
+
+@with_app_context
+def run_referrals(shop_id: int, now: str | None = None) -> dict[str, int]:
+    clock = _parse(now)
+    with db.transaction() as session:
+        shop = session.get(Shop, shop_id)
+        if shop is None or not shop.is_installed or not load(shop.settings)["enabled"]:
+            return {}
+        domain = shop.domain
+    client = AdminClient(None, domain)
+    started = utcnow()
+    stored = redis().get(WATERMARK.format(shop_id=shop_id))
+    since = (
+        datetime.fromisoformat(stored.decode()) - OVERLAP if stored else attribution.default_since(started)
+    )
+    summary: dict[str, int] = {}
+    with db.transaction() as session:
+        shop = session.get(Shop, shop_id)
+        found = attribution.attribute_orders(session, shop, client, load(shop.settings), since)
+        summary["attributed"] = len(found)
+        summary.update(rewards.evaluate_holds(session, shop, clock))
+        summary["advocates_changed"] = counts.sync_referral_counts(session, shop_id)
+    redis().set(WATERMARK.format(shop_id=shop_id), started.isoformat())
+    with db.transaction() as session:
+        due = rewards.due_rewards(session, shop_id)
+    summary["issued"] = sum(1 for reward_id in due if rewards.issue_reward(reward_id, client))
+    with db.transaction() as session:
+        summary["reversed_or_flagged"] = rewards.reverse_after_refund(
+            session, session.get(Shop, shop_id), client, clock
+        )
+    return summary
+
+
+@with_app_context
+def enrol_advocate(shop_id: int, customer_id: int) -> dict[str, str]:
+    """Reserve the code (committed first), then publish it in Shopify and record that."""
+    with db.transaction() as session:
+        shop = session.get(Shop, shop_id)
+        advocate = advocates.reserve_advocate(session, shop, customer_id)
+        advocate_id, settings, domain = advocate.id, load(shop.settings), shop.domain
+    with db.transaction() as session:
+        advocate = session.get(Advocate, advocate_id)
+        if advocate.discount_gid is None or advocate.metafield_written_at is None:
+            gid, written = advocates.publish(AdminClient(None, domain), advocate, settings)
+            advocate.discount_gid, advocate.metafield_written_at = gid, written
+        return {"code": advocate.code, "link": advocate.link or "", "discount_gid": advocate.discount_gid}

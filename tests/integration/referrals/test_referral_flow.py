@@ -1,0 +1,141 @@
+"""End to end against the devstore: an advocate gets a code, a new customer orders with it
+(the order reaches the app as Shopify's webhooks), the hold passes, the advocate receives
+exactly one reward; a self-referral is rejected with its reason; a refunded order earns nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app import db
+from app.models import Advocate, Referral, Reward, utcnow
+from devstore.resolvers.discounts import find_by_code
+
+
+def referrals(shop) -> list[Referral]:
+    with shop.app.app_context():
+        return list(db.request_session().scalars(select(Referral).where(Referral.shop_id == shop.shop_id)))
+
+
+def rewards(shop) -> list[Reward]:
+    with shop.app.app_context():
+        return list(db.request_session().scalars(select(Reward).where(Reward.shop_id == shop.shop_id)))
+
+
+def enrolled_advocate(shop) -> tuple[int, str]:
+    advocate_id = shop.buyer()
+    shop.sync()
+    enrolled = shop.enrol(advocate_id)
+    return advocate_id, enrolled["code"]
+
+
+def test_a_referred_first_order_earns_exactly_one_reward_after_the_hold(referral_shop):
+    shop = referral_shop
+    shop.settings(
+        hold={"mode": "days", "days": 14}, advocate_reward={"kind": "discount_code", "amount": "15"}
+    )
+    advocate_id, code = enrolled_advocate(shop)
+
+    # The code exists in Shopify, limited to customers without orders; the metafield carries it.
+    discount = find_by_code(shop.dev, code)
+    assert discount is not None and discount["applies_once_per_customer"]
+    assert discount["segment_ids"]
+    metafield = next(v for k, v in shop.dev._metafields["values"].items() if k[0].endswith(f"/{advocate_id}"))
+    assert json.loads(metafield["value"]) == {
+        "code": code,
+        "link": f"https://{shop.domain}/apps/orbit/r/{code}",
+    }
+    # A customer with orders cannot use it, as in Shopify's checkout.
+    assert "without previous orders" in shop.refused_change(
+        kind="order.create", customer_id=advocate_id, lines=shop.lines(), discount_code=code
+    )
+
+    friend = shop.new_customer("new.friend@example.net")
+    order = shop.change(
+        kind="order.create",
+        customer_id=friend,
+        lines=shop.lines(),
+        discount_code=code.lower(),
+        browser_ip="198.51.100.23",
+        shipping_address={"address1": "9 Elm Road", "city": "Portland", "zip": "97201", "country_code": "US"},
+    )
+    assert order["discount_codes"][0]["code"] == code
+    shop.sync()
+
+    assert shop.run()["attributed"] == 1
+    [referral] = referrals(shop)
+    assert (referral.order_shopify_id, referral.status, referral.via) == (
+        order["id"],
+        "pending",
+        "discount_code",
+    )
+    assert rewards(shop) == []
+
+    # Thirteen days on, still held; fifteen days on, earned and issued once.
+    assert shop.run(utcnow() + timedelta(days=13)).get("earned") == 0
+    summary = shop.run(utcnow() + timedelta(days=15))
+    assert (summary["earned"], summary["issued"]) == (1, 1)
+    again = shop.run(utcnow() + timedelta(days=16))
+    assert (again["earned"], again["issued"]) == (0, 0)
+
+    [reward] = rewards(shop)
+    assert (reward.status, reward.kind, reward.amount) == ("issued", "discount_code", 15)
+    issued = find_by_code(shop.dev, reward.code)
+    assert issued["admin_graphql_api_id"] == reward.shopify_gid
+    assert issued["usage_limit"] == 1 and issued["customer_ids"] == [f"gid://shopify/Customer/{advocate_id}"]
+    assert sum(1 for d in shop.dev.discount_codes.values() if d["code"].startswith(f"{code}-R")) == 1
+    assert [r.status for r in referrals(shop)] == ["earned"]
+
+
+def test_a_self_referral_is_rejected_with_its_reason(referral_shop):
+    shop = referral_shop
+    shop.settings()
+    advocate_id, code = enrolled_advocate(shop)
+    shop.change(kind="customer.update", id=advocate_id, email="Sam.Advocate@gmail.com")
+    # A second account of the same person: Gmail ignores dots and +tags.
+    alias = shop.new_customer("samadvocate+deals@gmail.com")
+    shop.change(
+        kind="order.create",
+        customer_id=alias,
+        lines=shop.lines(),
+        discount_code=code,
+        browser_ip="198.51.100.40",
+    )
+    shop.sync()
+
+    shop.run()
+    [referral] = referrals(shop)
+    assert referral.status == "rejected" and referral.decided_by == "rules"
+    self_email = next(f for f in referral.findings if f["rule"] == "self_email")
+    assert self_email["action"] == "reject" and "samadvocate@gmail.com" in self_email["reason"]
+    assert shop.run(utcnow() + timedelta(days=30)).get("earned") == 0
+    assert rewards(shop) == []
+
+
+def test_a_refunded_order_earns_nothing(referral_shop):
+    shop = referral_shop
+    shop.settings()
+    _, code = enrolled_advocate(shop)
+    friend = shop.new_customer("refunder@example.org")
+    order = shop.change(
+        kind="order.create",
+        customer_id=friend,
+        lines=shop.lines(),
+        discount_code=code,
+        browser_ip="198.51.100.77",
+    )
+    shop.sync()
+    shop.run()
+    shop.change(kind="order.refund", id=order["id"])
+    shop.sync()
+
+    summary = shop.run(utcnow() + timedelta(days=15))
+    assert (summary["earned"], summary["void"]) == (0, 1)
+    [referral] = referrals(shop)
+    assert referral.status == "void"
+    assert any("refunded" in f["reason"] for f in referral.findings)
+    assert rewards(shop) == []
+    with shop.app.app_context():
+        assert db.request_session().scalar(select(Advocate.code)) == code
