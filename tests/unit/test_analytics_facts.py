@@ -160,7 +160,8 @@ event_rows = st.lists(
     st.fixed_dictionaries(
         {
             "customer": st.integers(0, 5),
-            "at": st.integers(T0, T0 + 40 * DAY),
+            # Often the same second or day, to exercise ties and day boundaries.
+            "at": st.integers(T0, T0 + 40 * DAY) | st.sampled_from([T0, T0 + 1, T0 + DAY - 1, T0 + DAY]),
             "total": st.integers(0, 50_000),
             "discount": st.sampled_from([0, 0, 500]),
             "refund_fraction": st.sampled_from([0.0, 0.0, 0.5, 1.0]),
