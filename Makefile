@@ -8,7 +8,7 @@ SCHEMA_PACKAGE := @shopify/dev-mcp@1.16.0
 SCHEMA_VERSION := 2026-10
 SCHEMA := var/schema/admin_$(SCHEMA_VERSION).json.gz
 
-.PHONY: setup run test test-python bench lint clean shopify-dev
+.PHONY: setup run test test-python test-frontend test-browser chromium bench lint clean shopify-dev
 
 setup: $(VENV)/.installed $(SCHEMA)
 
@@ -25,18 +25,38 @@ $(SCHEMA):
 	mv var/schema/tmp/package/dist/data/admin_$(SCHEMA_VERSION).json.gz $@
 	rm -rf var/schema/tmp
 
-run: setup
+# The admin UI (frontend/): installed from package-lock.json, rebuilt only when its sources change.
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.js
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+run: setup frontend/dist/index.html
 	$(BIN)/python -m app.devrun
 
 # Started by `shopify app dev` (shopify.web.toml) against a real development store.
 shopify-dev: setup
 	$(BIN)/python -m app.shopifydev
 
-test: test-python
+test: test-python test-frontend test-browser
 
 # pytest exits 5 when it collects nothing, so an empty run fails too.
 test-python: setup
 	$(BIN)/python -m pytest -p no:cacheprovider
+
+test-frontend: frontend/node_modules/.installed
+	cd frontend && npm test
+
+# Playwright (Python) drives Debian's Chromium; its own browser download does not work here.
+chromium:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+test-browser: setup chromium frontend/dist/index.html
+	ORBIT_BROWSER_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider tests/browser
 
 # Benchmarks measure; they are not part of `make test` or CI.
 bench: setup
@@ -46,4 +66,4 @@ lint: setup
 	$(BIN)/ruff check app webhooks jobs devstore tests benchmarks
 
 clean:
-	rm -rf $(VENV) var instance
+	rm -rf $(VENV) var instance frontend/node_modules frontend/dist

@@ -43,12 +43,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from app.api import bp as api_bp
     from app.auth_views import bp as auth_bp
+    from app.frontend_bundle import bp as frontend_bp
     from app.health import bp as health_bp
     from app.referral_program.proxy import bp as referral_proxy_bp
     from webhooks.intake import bp as webhooks_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(frontend_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(referral_proxy_bp)

@@ -10,7 +10,7 @@ import httpx
 import shopify
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 
-from app import db
+from app import db, frontend_bundle
 from app.errors import error_response
 from app.security import installed_shop
 from app.shopify import clients, oauth, tokens
@@ -42,8 +42,23 @@ def _embedded_app_url(shop_domain: str) -> str:
     return f"https://admin.shopify.com/store/{handle}/apps/{current_app.config['SHOPIFY_API_KEY']}"
 
 
-@bp.get("/")
-def app_home() -> Response:
+# The UI's pages (frontend/src/App.jsx): a reload or a deep link lands on the same document.
+UI_PAGES = (
+    "/",
+    "/segments",
+    "/segments/new",
+    "/segments/<int:segment_id>",
+    "/customers",
+    "/customers/<int:customer_id>",
+    "/leads",
+    "/recommendations",
+    "/support",
+    "/activity",
+    "/settings",
+)
+
+
+def app_home(**_page_args: int) -> Response:
     """The embedded app's document: verified through its id token, installed on first load."""
     params = request.args
     if "id_token" not in params and "hmac" in params:
@@ -78,13 +93,14 @@ def app_home() -> Response:
     shop = installed_shop(verified)
     if shop is None:
         return error_response(401, "Shopify did not authorise Orbit for this shop")
-    body = render_template(
-        "home.html",
-        api_key=current_app.config["SHOPIFY_API_KEY"],
-        shop_domain=shop.domain,
-        standalone=bool(clients.devstore_url()),
+    body = frontend_bundle.render_index(
+        current_app.config["SHOPIFY_API_KEY"], shop.domain, standalone=bool(clients.devstore_url())
     )
     return _html_response(body, 200, verified.response_headers)
+
+
+for _page in UI_PAGES:
+    bp.add_url_rule(_page, view_func=app_home, methods=["GET"], endpoint="app_home")
 
 
 @bp.get("/auth/install")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app import db
 from app.api import bp
 from app.api.ui_json import bad_argument, int_arg, iso
+from app.errors import error_response
 from app.models import JobRun, WebhookDelivery, utcnow
 from app.security import session_token_required
 
@@ -97,3 +98,19 @@ def activity() -> Response:
             for delivery in dead_letters
         ],
     )
+
+
+@bp.post("/activity/dead-letters/<int:delivery_id>/retry")
+@session_token_required
+def retry_dead_letter(delivery_id: int) -> Response:
+    """Put one of the shop's dead (or failed) deliveries back in line and ask for a drain."""
+    from jobs.drain import retry_dead_letter as put_back
+    from webhooks.drain_queue import request_drain
+
+    session = db.request_session()
+    if put_back(session, delivery_id, shop_id=g.shop.id) is None:
+        session.rollback()
+        return error_response(404, "no such dead letter in this store")
+    session.commit()
+    # Without Redis the sweeper picks the row up later; the answer says which happened.
+    return jsonify(retried=delivery_id, drain_queued=request_drain(g.shop.id))

@@ -130,3 +130,29 @@ def test_invalid_settings_are_422_per_field_and_nothing_changes(client, shopify)
     }
     assert client.get("/api/settings", headers=headers).json["settings"]["tag_prefix"] == "orbit:"
     assert client.put("/api/settings", data="[", headers=headers).status_code == 422
+
+
+def test_a_dead_letter_can_be_retried_from_the_ui_only_by_its_shop(app, client, shopify):
+    headers = install(client, shopify)
+    with app.app_context():
+        session = db.request_session()
+        dead = WebhookDelivery(
+            shop_id=shop_id(app),
+            webhook_id="dead-1",
+            topic="orders/create",
+            payload=b"{}",
+            status="dead",
+            attempts=5,
+            last_error="boom",
+        )
+        session.add(dead)
+        session.commit()
+        dead_id = dead.id  # fmt: skip
+    other = install(client, shopify, OTHER_SHOP)
+
+    assert client.post(f"/api/activity/dead-letters/{dead_id}/retry", headers=other).status_code == 404
+    response = client.post(f"/api/activity/dead-letters/{dead_id}/retry", headers=headers)
+
+    assert response.status_code == 200 and response.json["retried"] == dead_id
+    assert client.get("/api/activity", headers=headers).json["dead_letters"] == []
+    assert client.post(f"/api/activity/dead-letters/{dead_id}/retry", headers=headers).status_code == 404
