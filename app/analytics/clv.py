@@ -99,6 +99,7 @@ def expected_purchases(
     finite (extreme a, b), Pfaff's gives 2F1(r+x, a-1; C; -t/(alpha+T)). All three are equal.
     """
     r, alpha, a, b = model.r, model.alpha, model.a, model.b
+    a = a if abs(a - 1) > 1e-9 else 1 + 1e-9  # c / (a - 1) * (1 - tail) has a finite limit at a = 1
     x, T = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(T, dtype=np.float64))
     c = a + b + x - 1 if model.kind == BGNBD else a + b + x
     z = t / (alpha + T + t)

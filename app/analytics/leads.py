@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.analytics.facts import NO_TIME, SECONDS_PER_DAY
+
 DEFAULT_KAPPA = 20.0
 MIN_KAPPA, MAX_KAPPA = 2.0, 1_000.0
 VALUE_PSEUDO_COUNT = 5.0
@@ -60,6 +62,31 @@ class LeadModel:
     shop_value: float
     kappa: float
     segments: tuple[LeadSegment, ...]
+
+
+def lead_history(
+    became_lead_at: np.ndarray,
+    first_order_at: np.ndarray,
+    now: int,
+    window_days: int = 90,
+    direct_buyer_seconds: int = 3_600,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(past_lead, converted) bool arrays per customer, for `fit_leads`'s history.
+
+    `became_lead_at` (int64 seconds, facts.NO_TIME if never) is when the person became known
+    without buying: account or subscription created, or first abandoned checkout, whichever came
+    first; `first_order_at` is facts.first_order_at. A past lead became one at least `window_days`
+    before `now` (so the outcome is known) and did not order within `direct_buyer_seconds` of it
+    (or before it): such people were buyers, not leads. Converted: first order within `window_days`.
+    """
+    lead_at = np.asarray(became_lead_at, dtype=np.int64)
+    order_at = np.asarray(first_order_at, dtype=np.int64)
+    known, ordered = lead_at != NO_TIME, order_at != NO_TIME
+    delay = np.where(known & ordered, order_at - np.where(known, lead_at, 0), 0)
+    direct = ordered & (delay < direct_buyer_seconds)
+    window = window_days * SECONDS_PER_DAY
+    past_lead = known & ~direct & (lead_at <= now - window)
+    return past_lead, past_lead & ordered & (delay <= window)
 
 
 def segment_codes(features: LeadFeatures, checkout_median: int) -> np.ndarray:

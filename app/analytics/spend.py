@@ -67,17 +67,30 @@ def fit_spend(
             raise ValueError("no repeat buyers and no scale: nothing to fit")
         scale = float(m.mean())
     unit_m = m / scale
-    count = max(x.size, 1)
+    count = x.size
+
+    log_xm = np.log(x) + np.log(unit_m)  # constant across iterations
+    sum_log_m = float(np.log(unit_m).sum())
 
     def objective(log_params: np.ndarray) -> tuple[float, np.ndarray]:
-        params = np.exp(log_params)
-        value = float(spend_log_likelihood(params, x, unit_m).sum())
-        slope = spend_gradient(params, x, unit_m).sum(axis=0)
+        # The sums of spend_log_likelihood and spend_gradient, sharing the costly terms.
+        p, q, gamma = np.exp(log_params)
+        px, total = p * x, x * unit_m + gamma
+        log_total, psi_pxq = np.log(total), digamma(px + q)
+        value = float(
+            (gammaln(px + q) - gammaln(px) + px * (log_xm - log_total) - q * log_total).sum()
+            - count * (gammaln(q) - q * np.log(gamma)) - sum_log_m
+        )  # fmt: skip
+        slope = np.array([
+            p * (x * (psi_pxq - digamma(px) + log_xm - log_total)).sum(),
+            q * ((psi_pxq - log_total).sum() + count * (np.log(gamma) - digamma(q))),
+            gamma * (count * q / gamma - ((px + q) / total).sum()),
+        ])  # fmt: skip
         if prior is not None:
             value, slope = value + prior.log_density(log_params), slope + prior.gradient(log_params)
         if not np.isfinite(value) or not np.all(np.isfinite(slope)):
             return np.inf, np.zeros_like(log_params)
-        return -value / count, -slope / count
+        return -value / max(count, 1), -slope / max(count, 1)
 
     start = np.array(prior.mean_log) if prior is not None else np.log([1.0, 2.0, 1.0])
     bounds = [(-12.0, 12.0), (float(np.log(_MIN_Q)), 12.0), (-12.0, 12.0)]

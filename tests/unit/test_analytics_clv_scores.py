@@ -178,3 +178,20 @@ def test_pooled_prior_weights_shops_by_customers_and_keeps_a_minimum_spread():
     prior = pooled_prior([((1.0, 1.0), 100), ((np.e, 1.0), 100), ((np.e**2, 1.0), 200)])
     assert prior.mean_log == pytest.approx((1.25, 0.0))
     assert prior.sd_log[1] == 0.5 and prior.sd_log[0] == pytest.approx(np.sqrt(0.6875))
+
+
+def test_a_young_shop_of_one_time_buyers_still_gets_scores_from_the_priors():
+    """30 buyers, first orders in the last four weeks, nobody has ordered twice yet."""
+    rng = np.random.default_rng(8)
+    first = NOW - rng.integers(0, 28, 30) * DAY
+    value = rng.integers(2_000, 6_000, 30)
+    inputs = clv_inputs(
+        np.ones(30, dtype=np.int64), first, first, np.zeros(30, dtype=np.int64), value, now=NOW
+    )
+    shop = fit_shop(inputs)
+    assert shop.repeat_buyers == 0
+    # No repeat spend to learn from: the prior puts the expected order value at the shop's average.
+    assert shop.spend.p * shop.spend.gamma / (shop.spend.q - 1) == pytest.approx(value.mean(), rel=0.01)
+    scores = score_customers(shop, inputs)
+    assert np.all(np.isfinite(scores.predicted_value_12m)) and np.all(scores.predicted_value_12m > 0)
+    assert np.all((scores.churn_risk > 0) & (scores.churn_risk < 1))

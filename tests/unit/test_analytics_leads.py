@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.analytics.facts import NO_TIME
 from app.analytics.leads import (
     DEFAULT_KAPPA,
     MAX_KAPPA,
     LeadFeatures,
     explain,
     fit_leads,
+    lead_history,
     score_leads,
     segment_codes,
 )
@@ -100,3 +102,17 @@ def test_a_shop_without_past_leads_scores_zero_rather_than_failing():
     model = fit_leads(features([]), np.zeros(0, dtype=bool), np.zeros(0))
     projected, segment = score_leads(model, features([(0, True, 2_000)]))
     assert projected.tolist() == [0.0] and segment.tolist() == [-1]
+
+
+def test_lead_history_keeps_leads_with_a_known_outcome_and_drops_direct_buyers():
+    day, now = 86_400, 1_000 * 86_400
+    became = np.array(
+        [now - 200 * day, now - 200 * day, now - 200 * day, now - 10 * day, NO_TIME, now - 300 * day]
+    )
+    first_order = np.array(
+        [NO_TIME, now - 150 * day, now - 200 * day + 60, NO_TIME, now - 5 * day, now - 100 * day]
+    )
+    past, converted = lead_history(became, first_order, now, window_days=90)
+    # never ordered | ordered 50 days on | bought at sign-up | too recent | not a lead | ordered 200 days on
+    assert past.tolist() == [True, True, False, False, False, True]
+    assert converted.tolist() == [False, True, False, False, False, False]
