@@ -112,7 +112,14 @@ def recompute_full(shop_id: int, run_id: int | None = None, now: str | None = No
     moment = datetime.fromisoformat(now) if now else utcnow()
     _progress(run_id, status="running", started_at=utcnow(), progress_done=0)
 
-    def on_stage(stage: str, done: int) -> None:
+    def on_stage(session, stage: str, done: int) -> None:
+        if session.get_bind().dialect.name == "sqlite":
+            # SQLite has one writer: a second transaction would wait on the recompute's own lock,
+            # so progress rides in the recompute's transaction (seen when it commits).
+            run = session.get(JobRun, run_id) if run_id is not None else None
+            if run is not None:
+                run.progress_done, run.checkpoint = done, {"stage": stage}
+            return
         _progress(run_id, progress_done=done, checkpoint={"stage": stage})
 
     try:

@@ -58,6 +58,7 @@ def build_rows(
     settings: Mapping[str, Any],
     now: datetime,
     sqlite: bool,
+    referral_counts: Mapping[int, int] | None = None,
 ) -> list[tuple]:
     n = loaded.customer_ids.size
     gender_prefix, age_prefix = demographics.prefixes(settings)
@@ -102,7 +103,7 @@ def build_rows(
         _money_from_float(scores.lead_score),
         _floats(scores.lead_score_percentile),
         [json.dumps(reasons) for reasons in scores.lead_reasons],
-        [0] * n,  # referral_count: no referral program yet (app/referrals fills this once it exists)
+        [(referral_counts or {}).get(c, 0) for c in loaded.customer_ids.tolist()],  # app/referral_program
         [stamp] * n,
     ]  # fmt: skip
     return list(zip(*columns, strict=True))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.analytics.builtin_segments import builtin_segments
 from app.analytics.facts import customer_facts
 from app.models import Segment, Shop, ShopModel
+from app.referral_program.counts import referral_counts
 from app.segments import facts_loader, facts_writer, membership, scoring
 
 STAGES = ("load", "facts", "fit", "write", "segments")
@@ -79,13 +80,13 @@ def full_recompute(
     now: datetime,
     *,
     refit: bool = True,
-    on_stage: Callable[[str, int], None] | None = None,
+    on_stage: Callable[[Session, str, int], None] | None = None,
 ) -> RecomputeReport:
     shop = session.get(Shop, shop_id)
     if shop is None:
         raise LookupError(f"no shop {shop_id}")
     report = RecomputeReport()
-    clock = _Clock(report, on_stage)
+    clock = _Clock(session, report, on_stage)
     ensure_builtin_segments(session, shop)
     loaded = facts_loader.load_shop(session, shop_id)
     report.customers, report.orders = int(loaded.customer_ids.size), int(loaded.orders.customer.size)
@@ -93,18 +94,20 @@ def full_recompute(
     offset = utc_offset_seconds(shop, now)
     facts = customer_facts(loaded.orders, loaded.checkouts, int(loaded.customer_ids.size), offset)
     clock.stage("facts")
+    lead_data = _lead_inputs(loaded, facts)
     stored = session.get(ShopModel, shop_id)
     if refit or stored is None:
-        parameters = scoring.fit_parameters(facts, int(now.timestamp()), offset)
+        parameters = scoring.fit_parameters(facts, lead_data, int(now.timestamp()), offset)
         if stored is None:
             stored = ShopModel(shop_id=shop_id)
             session.add(stored)
         stored.parameters, stored.customers, stored.fitted_at = parameters, report.customers, now
     parameters = stored.parameters
-    scores = scoring.score_customers(facts, parameters, int(now.timestamp()))
+    scores = scoring.score_customers(facts, lead_data, parameters, int(now.timestamp()))
     clock.stage("fit")
     sqlite = session.get_bind().dialect.name == "sqlite"
-    rows = facts_writer.build_rows(shop_id, loaded, facts, scores, shop.settings or {}, now, sqlite)
+    counts = referral_counts(session, shop_id)
+    rows = facts_writer.build_rows(shop_id, loaded, facts, scores, shop.settings or {}, now, sqlite, counts)
     facts_writer.write_rows(session, shop_id, rows, None)
     if not sqlite:
         # Fresh statistics before the segment queries: a planner that thinks these tables are
@@ -128,14 +131,17 @@ def incremental_recompute(
         return full_recompute(session, shop_id, now)
     ids = sorted(set(customer_ids))
     report = RecomputeReport()
-    clock = _Clock(report, None)
+    clock = _Clock(session, report, None)
     loaded = facts_loader.load_shop(session, shop_id, ids)
     report.customers, report.orders = int(loaded.customer_ids.size), int(loaded.orders.customer.size)
     offset = int(stored.parameters.get("utc_offset_seconds") or 0)
     facts = customer_facts(loaded.orders, loaded.checkouts, int(loaded.customer_ids.size), offset)
-    scores = scoring.score_customers(facts, stored.parameters, int(now.timestamp()))
+    scores = scoring.score_customers(
+        facts, _lead_inputs(loaded, facts), stored.parameters, int(now.timestamp())
+    )
     sqlite = session.get_bind().dialect.name == "sqlite"
-    rows = facts_writer.build_rows(shop_id, loaded, facts, scores, shop.settings or {}, now, sqlite)
+    counts = referral_counts(session, shop_id, ids)
+    rows = facts_writer.build_rows(shop_id, loaded, facts, scores, shop.settings or {}, now, sqlite, counts)
     facts_writer.write_rows(session, shop_id, rows, ids)
     clock.stage("write")
     report.changes, report.changed_customers = membership.evaluate_customers(session, shop_id, ids, now)
@@ -143,13 +149,25 @@ def incremental_recompute(
     return report
 
 
+def _lead_inputs(loaded: facts_loader.LoadedShop, facts) -> scoring.LeadInputs:
+    consent = [state == "subscribed" for state in loaded.customers.email_state]
+    return scoring.lead_inputs(facts, loaded.customers.has_record, consent)
+
+
 class _Clock:
-    def __init__(self, report: RecomputeReport, on_stage: Callable[[str, int], None] | None) -> None:
-        self.report, self.on_stage, self.started = report, on_stage, time.perf_counter()
+    def __init__(
+        self, session: Session, report: RecomputeReport, on_stage: Callable[[Session, str, int], None] | None
+    ) -> None:
+        self.session, self.report, self.on_stage, self.started = (
+            session,
+            report,
+            on_stage,
+            time.perf_counter(),
+        )
 
     def stage(self, name: str) -> None:
         now = time.perf_counter()
         self.report.seconds[name] = round(now - self.started, 4)
         self.started = now
         if self.on_stage is not None:
-            self.on_stage(name, STAGES.index(name) + 1)
+            self.on_stage(self.session, name, STAGES.index(name) + 1)

@@ -17,7 +17,10 @@ from devstore.seeding import make_demo_shop
 from tests.integration.analytics_rows import add_shop, load_devstore_shop
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
-SEED_EXAMPLE = "gender = 'male' AND age BETWEEN 25 AND 50 AND distance_km <= 25mi AND products_purchased CONTAINS 'Beard Care'"
+SEED_EXAMPLE = (
+    "gender = 'male' AND age BETWEEN 25 AND 50 AND distance_km <= 25mi"
+    " AND products_purchased CONTAINS 'Beard Care'"
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +56,9 @@ def expected_from_seed(store, predicate) -> set[int]:
 def test_the_seed_example_matches_men_25_to_50_near_the_store_who_bought_beard_care(
     app, shop_id, seeded_store
 ):
-    from app.analytics.facts import distance_km
     import numpy as np
+
+    from app.analytics.facts import distance_km
 
     flagship = next(iter(seeded_store.locations.values()))
     beard_products = {
@@ -154,3 +158,18 @@ def test_full_recompute_fills_every_builtin_segment_with_history(app, shop_id):
             .where(SegmentMembershipEvent.shop_id == shop_id, SegmentMembershipEvent.kind == "joined")
         )
         assert joined == sum(sizes.values())
+
+
+def test_every_buyer_gets_lifetime_value_scores_and_every_lead_a_score_with_a_reason(app, shop_id):
+    with app.app_context(), db.transaction() as session:
+        facts = session.scalars(select(CustomerFacts).where(CustomerFacts.shop_id == shop_id)).all()
+        buyers = [f for f in facts if f.number_of_orders > 0]
+        leads = [f for f in facts if f.number_of_orders == 0 and f.has_customer_record]
+        assert buyers and leads
+        assert all(f.predicted_clv is not None and 0 <= f.churn_risk <= 1 for f in buyers)
+        assert all(f.expected_orders_90d >= 0 and f.next_order_at is not None for f in buyers)
+        assert all(f.lead_score is not None and f.lead_reasons for f in leads)
+        assert all(f.lead_score is None and f.predicted_clv is not None for f in buyers)
+        vip = session.scalar(select(Segment).where(Segment.shop_id == shop_id, Segment.builtin_key == "vip"))
+        # Top decile by predicted value: about a tenth of the buyers (ties may move it a little).
+        assert 0.05 * len(buyers) <= vip.member_count <= 0.15 * len(buyers)
