@@ -18,7 +18,7 @@ from sqlalchemy import BigInteger, Integer, case, cast, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.analytics.facts import NO_SOURCE, CheckoutRows, OrderRows
+from app.analytics.facts import NO_SOURCE, NO_TIME, CheckoutRows, OrderRows
 from app.models import Checkout, Customer, Order, Refund
 from app.segments.bulk_fetch import fetch_int_matrix
 
@@ -35,6 +35,7 @@ class CustomerColumns:
     latitude: np.ndarray  # float64, NaN when unknown
     longitude: np.ndarray
     tags: list[list[Any]]
+    created_at: np.ndarray  # int64 seconds the customer record was created in Shopify, or NO_TIME
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ def load_customer_rows(session: Session, shop_id: int, customer_ids: Sequence[in
         Customer.longitude,
         Customer.tags,
         Customer.deleted_at.is_not(None),
+        epoch_seconds(session, Customer.shopify_created_at),
     ).where(Customer.shop_id == shop_id, _restrict(Customer.shopify_id, customer_ids))
     return list(session.execute(statement))
 
@@ -196,13 +198,15 @@ def _customer_columns(rows: list[Any], record_ids: np.ndarray, ids: np.ndarray) 
     tags: list[list[Any]] = [[] for _ in range(n)]
     latitude = np.full(n, np.nan)
     longitude = np.full(n, np.nan)
+    created = np.full(n, NO_TIME, dtype=np.int64)
     for index, row in zip(position.tolist(), rows, strict=True):
         email[index] = row[1].lower() if row[1] else None
         country[index] = row[2]
         latitude[index] = np.nan if row[3] is None else row[3]
         longitude[index] = np.nan if row[4] is None else row[4]
         tags[index] = _tag_list(row[5])
-    return CustomerColumns(has_record, email, country, latitude, longitude, tags)
+        created[index] = NO_TIME if row[7] is None else int(row[7])
+    return CustomerColumns(has_record, email, country, latitude, longitude, tags, created)
 
 
 def _tag_list(value: Any) -> list[Any]:

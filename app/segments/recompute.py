@@ -151,7 +151,7 @@ def incremental_recompute(
 
 def _lead_inputs(loaded: facts_loader.LoadedShop, facts) -> scoring.LeadInputs:
     consent = [state == "subscribed" for state in loaded.customers.email_state]
-    return scoring.lead_inputs(facts, loaded.customers.has_record, consent)
+    return scoring.lead_inputs(facts, loaded.customers.has_record, consent, loaded.customers.created_at)
 
 
 class _Clock:

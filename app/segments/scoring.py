@@ -60,9 +60,12 @@ class LeadInputs:
 
     is_lead: np.ndarray  # bool
     features: leads.LeadFeatures
+    became_lead_at: np.ndarray  # int64 seconds or NO_TIME
 
 
-def lead_inputs(facts: CustomerFacts, has_record: np.ndarray, consent: np.ndarray) -> LeadInputs:
+def lead_inputs(
+    facts: CustomerFacts, has_record: np.ndarray, consent: np.ndarray, created_at: np.ndarray
+) -> LeadInputs:
     # The acquisition source of a lead is unknown until it orders (checkouts do not carry it into
     # the facts yet), so every lead sits in the "unknown source" segment; consent and the
     # abandoned checkout's value still separate them.
@@ -71,7 +74,11 @@ def lead_inputs(facts: CustomerFacts, has_record: np.ndarray, consent: np.ndarra
         consent=np.asarray(consent, dtype=bool),
         checkout_value=facts.last_abandoned_value,
     )
-    return LeadInputs(np.asarray(has_record, dtype=bool) & (facts.orders == 0), features)
+    # Known without buying since the account was created, else since the latest abandoned checkout
+    # (the facts keep only the latest one).
+    created = np.asarray(created_at, dtype=np.int64)
+    became = np.where(created != NO_TIME, created, facts.last_abandoned_at)
+    return LeadInputs(np.asarray(has_record, dtype=bool) & (facts.orders == 0), features, became)
 
 
 def _lead_model_json(model: leads.LeadModel) -> dict[str, Any]:
