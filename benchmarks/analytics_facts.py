@@ -57,6 +57,25 @@ def main() -> None:
     used = np.unique(groups).size
     print(f"rfm (cut points, scores, groups): {rfm_done - facts_done:.2f} s ({used} groups used)")
     print(f"total pure maths: {rfm_done - started:.2f} s (shared 2-core machine)")
+    print(f"one customer's facts + RFM (incremental): {one_customer_ms(orders, checkouts, cutoffs):.3f} ms")
+
+
+def one_customer_ms(orders: OrderRows, checkouts: CheckoutRows, cutoffs) -> float:
+    """The incremental path: one customer's rows (customer index 0) scored on the stored cut points."""
+    rows = np.flatnonzero(orders.customer == 12_345)
+    own = OrderRows(**{name: getattr(orders, name)[rows] for name in OrderRows.__dataclass_fields__})
+    own = OrderRows(**{**own.__dict__, "customer": np.zeros(rows.size, dtype=np.int64)})
+    mine = checkouts.customer == 12_345
+    own_checkouts = CheckoutRows(
+        np.zeros(int(mine.sum()), dtype=np.int64), checkouts.created_at[mine], checkouts.value[mine]
+    )
+    repeats = 500
+    started = time.perf_counter()
+    for _ in range(repeats):
+        facts = customer_facts(own, own_checkouts, 1)
+        day = last_order_day(facts.last_order_at)
+        rfm_groups(*rfm_scores(day, facts.orders, facts.net_revenue, cutoffs))
+    return (time.perf_counter() - started) / repeats * 1000
 
 
 if __name__ == "__main__":

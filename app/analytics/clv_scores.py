@@ -1,8 +1,7 @@
 """A shop's lifetime-value model and each customer's predictions, from customer facts.
 
 Steps for the database job:
-    inputs = clv_inputs(facts.purchase_days, facts.first_order_at, facts.last_order_at,
-                        facts.repeat_net_revenue, facts.net_revenue, now=..., utc_offset_seconds=...)
+    inputs = clv_inputs_from_facts(facts, now=..., utc_offset_seconds=...)  # or clv_inputs(arrays)
     shop = fit_shop(inputs)                  # full recompute; store shop.to_json() (shop_models)
     scores = score_customers(shop, inputs)   # all customers, or one customer's inputs (incremental)
 
@@ -16,7 +15,8 @@ What the numbers mean (time unit inside: weeks; outputs in days and minor units)
   undiscounted figure is what a merchant can check against next year's revenue), revenue not margin.
 - p_alive / churn_risk = 1 - p_alive: MBG/NBD probability that the customer has not lapsed for good.
 - next_order_days: median days from `now` to the next order if the customer is still active
-  (see clv.median_time_to_next_purchase); read it with churn_risk.
+  (see clv.median_time_to_next_purchase); read it with churn_risk. The expected next-order date
+  is now + next_order_days * 86,400 seconds.
 Customers without a counted order get NaN everywhere: they are leads (leads.py).
 """
 
@@ -34,7 +34,7 @@ from app.analytics.clv import (
     median_time_to_next_purchase,
     probability_alive,
 )
-from app.analytics.facts import SECONDS_PER_DAY
+from app.analytics.facts import SECONDS_PER_DAY, CustomerFacts
 from app.analytics.priors import DEFAULT_MBGNBD_PRIOR, DEFAULT_SPEND_PRIOR, LogNormalPrior
 from app.analytics.spend import SpendModel, expected_spend, fit_spend
 
@@ -115,6 +115,19 @@ def clv_inputs(
         m=np.where(buyer, m, np.nan),
         net_revenue=np.asarray(net_revenue, dtype=np.int64),
         purchase_days=days,
+    )
+
+
+def clv_inputs_from_facts(facts: CustomerFacts, now: int, utc_offset_seconds: int = 0) -> ClvInputs:
+    """clv_inputs with the arrays of a facts.CustomerFacts."""
+    return clv_inputs(
+        facts.purchase_days,
+        facts.first_order_at,
+        facts.last_order_at,
+        facts.repeat_net_revenue,
+        facts.net_revenue,
+        now=now,
+        utc_offset_seconds=utc_offset_seconds,
     )
 
 

@@ -7,8 +7,9 @@ prior on every parameter:
 
 The prior term does not grow with the shop while the likelihood does, so the shrinkage fades on its
 own: a shop with 50 buyers (mostly one-time, little information on drop-out) lands near the pooled
-parameters, and a shop with thousands lands on its own maximum-likelihood estimate (on CDNOW's 2,357
-customers the default prior moves no BG/NBD parameter by more than a few percent; tested).
+parameters, and a shop with thousands lands on its own maximum-likelihood estimate (tested: on
+CDNOW's 2,357 customers a prior centred a factor e away moves no BG/NBD parameter by more than 3%,
+while on 50-customer samples it keeps the drop-out parameters from swinging by orders of magnitude).
 
 Where mu and sd come from (`pooled_prior`): the fitted parameters of reference shops, pooled as the
 customer-weighted mean and spread of their log-parameters (sd floored, so the prior never becomes

@@ -27,7 +27,7 @@ from app.analytics.clv import (
     fit_transactions,
     probability_alive,
 )
-from app.analytics.clv_scores import ClvInputs, clv_inputs
+from app.analytics.clv_scores import ClvInputs, clv_inputs_from_facts
 from app.analytics.facts import CheckoutRows, OrderRows, customer_facts
 from app.analytics.priors import DEFAULT_MBGNBD_PRIOR, reference_prior
 from app.analytics.spend import SpendModel, expected_spend, fit_spend
@@ -71,14 +71,7 @@ def cdnow() -> ClvInputs:
     )
     empty = np.zeros(0, dtype=np.int64)
     facts = customer_facts(orders, CheckoutRows(empty, empty, empty), n)
-    return clv_inputs(
-        facts.purchase_days,
-        facts.first_order_at,
-        facts.last_order_at,
-        facts.repeat_net_revenue,
-        facts.net_revenue,
-        now=seconds(CALIBRATION_END),
-    )
+    return clv_inputs_from_facts(facts, now=seconds(CALIBRATION_END))
 
 
 def test_inputs_match_the_cdnow_summary_lifetimes_ships(cdnow):
