@@ -15,11 +15,17 @@ CHUNK_ROWS = 200_000
 _PGCOPY_HEADER = 19  # signature (11) + flags (4) + header extension length (4, always 0)
 
 
-def fetch_int_matrix(session: Session, statement: Select, width: int) -> np.ndarray:
-    """Rows of `statement` (all integers, no NULLs) as an (n, width) int64 array."""
+def fetch_int_matrix(session: Session, statement: Select, width: int, bulk: bool = True) -> np.ndarray:
+    """Rows of `statement` (all integers, no NULLs) as an (n, width) int64 array.
+
+    `bulk=False` (a few customers): an ordinary execution, whose compiled form SQLAlchemy caches;
+    compiling with literal values every time would cost more than the query."""
     statement = statement.with_only_columns(
         *[cast(column, BigInteger) for column in statement.selected_columns], maintain_column_froms=True
     )
+    if not bulk:
+        rows = session.execute(statement).all()
+        return np.array(rows, dtype=np.int64).reshape(-1, width)
     dialect = session.get_bind().dialect
     sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     driver = session.connection().connection.driver_connection

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from app.analytics import segment_ast as ast
@@ -55,9 +55,14 @@ class CompileContext:
     shop_id: int
     now: datetime
     product_ids: Callable[[str], list[int]]  # product ids whose title, type or tag is the term
+    # When set, relative dates become named bind parameters (rel_90d, ...) collected here, so a
+    # compiled statement can be reused at another `now` (the incremental path caches statements).
+    relative_names: set[str] | None = None
 
 
-def context_for(session: Session, shop_id: int, now: datetime) -> CompileContext:
+def context_for(
+    session: Session, shop_id: int, now: datetime, relative_names: set[str] | None = None
+) -> CompileContext:
     """A context whose product lookup reads the shop's products once, on first use."""
     cache: dict[str, list[int]] = {}
     catalogue: list[tuple[int, str, str, list[str]]] = []
@@ -78,7 +83,7 @@ def context_for(session: Session, shop_id: int, now: datetime) -> CompileContext
             )
         return cache[key]
 
-    return CompileContext(shop_id, now, product_ids)
+    return CompileContext(shop_id, now, product_ids, relative_names)
 
 
 def _lower(tags: object) -> list[str]:
@@ -129,6 +134,10 @@ def _comparison(expression: ast.Comparison, context: CompileContext) -> ColumnEl
 
 def _bind(attribute: str, value: ast.Value, context: CompileContext):
     if attribute in DATE_ATTRIBUTES:
+        if isinstance(value, ast.RelativeDate) and context.relative_names is not None:
+            name = relative_param_name(value)
+            context.relative_names.add(name)
+            return bindparam(name, type_=CustomerFacts.first_order_at.type)
         return literal(resolve_moment(value, context.now), CustomerFacts.first_order_at.type)
     if isinstance(value, ast.Distance):
         km = value.amount * ast.KM_PER_MILE if value.unit == "mi" else value.amount
@@ -140,6 +149,18 @@ def _bind(attribute: str, value: ast.Value, context: CompileContext):
         number: Decimal | float = value.value
         return literal(number if column.type.python_type is Decimal else float(number), column.type)
     raise TypeError(f"no binding for {value!r} on {attribute}")  # the parser prevents this
+
+
+def relative_param_name(value: ast.RelativeDate) -> str:
+    return f"rel_{value.amount}{value.unit}"
+
+
+def relative_param_values(names: set[str], now: datetime) -> dict[str, datetime]:
+    values = {}
+    for name in names:
+        amount, unit = int(name[4:-1]), name[-1]
+        values[name] = resolve_moment(ast.RelativeDate(amount, unit), now)
+    return values
 
 
 def resolve_moment(value: ast.Value, now: datetime) -> datetime:

@@ -114,7 +114,7 @@ def load_order_matrix(
             _restrict(Order.customer_shopify_id, customer_ids),
         )
     )
-    return fetch_int_matrix(session, statement, 10)
+    return fetch_int_matrix(session, statement, 10, bulk=customer_ids is None)
 
 
 def load_checkout_matrix(session: Session, shop_id: int, customer_ids: Sequence[int] | None) -> np.ndarray:
@@ -129,7 +129,7 @@ def load_checkout_matrix(session: Session, shop_id: int, customer_ids: Sequence[
         Checkout.deleted_at.is_(None),
         _restrict(Checkout.customer_shopify_id, customer_ids),
     )
-    return fetch_int_matrix(session, statement, 3)
+    return fetch_int_matrix(session, statement, 3, bulk=customer_ids is None)
 
 
 def load_customer_rows(session: Session, shop_id: int, customer_ids: Sequence[int] | None) -> list[Any]:

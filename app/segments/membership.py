@@ -9,16 +9,17 @@ Both write one event per change, and the same now gives the same result either w
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, insert, literal, select, union_all, update
+from sqlalchemy import bindparam, delete, exists, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from app.analytics.segment_language import SegmentSyntaxError, parse
 from app.models import CustomerFacts, Segment, SegmentMembership, SegmentMembershipEvent, SegmentSizeHistory
 from app.models.base import UTCDateTime
-from app.segments.compile import CompileContext, compile_expression, context_for
+from app.segments.compile import CompileContext, compile_expression, context_for, relative_param_values
 from webhooks.dialect import dialect_insert
 
 log = logging.getLogger(__name__)
@@ -100,20 +101,11 @@ def evaluate_customers(
     ids = sorted(set(customer_ids))
     if not ids:
         return {}, set()
-    context = context_for(session, shop_id, now)
-    compiled = compiled_segments(session, shop_id, context)
-    if not compiled:
+    matches, relative_names, segment_ids = _matches_statement(session, shop_id, now)
+    if matches is None:
         return {}, set()
-    matches = union_all(
-        *[
-            select(literal(segment.id).label("segment_id"), CustomerFacts.customer_shopify_id).where(
-                CustomerFacts.shop_id == shop_id, CustomerFacts.customer_shopify_id.in_(ids), condition
-            )
-            for segment, condition in compiled
-        ]
-    )
-    should = {(row[0], row[1]) for row in session.execute(matches)}
-    segment_ids = [segment.id for segment, _ in compiled]
+    parameters = {"ids": ids, **relative_param_values(relative_names, now)}
+    should = {(row[0], row[1]) for row in session.execute(matches, parameters)}
     current = {
         (row[0], row[1])
         for row in session.execute(
@@ -157,6 +149,48 @@ def evaluate_customers(
                 .values(member_count=Segment.member_count + joined - left)
             )
     return changes, {customer for _, customer in joining + leaving}
+
+
+# (shop id, segments and definitions, 5-minute slot) -> (UNION ALL statement, relative date names,
+# segment ids). Building 22 compiled conditions costs more than the queries of one customer; the
+# slot bounds how stale a products_purchased lookup (product ids resolved when compiling) can get.
+_MATCH_CACHE: dict[tuple, tuple] = {}
+_CACHE_SLOT_SECONDS = 300
+_CACHE_LIMIT = 256
+
+
+def _matches_statement(session: Session, shop_id: int, now: datetime):
+    definitions = tuple(
+        (row[0], row[1])
+        for row in session.execute(
+            select(Segment.id, Segment.definition).where(Segment.shop_id == shop_id).order_by(Segment.id)
+        )
+    )
+    key = (shop_id, definitions, int(time.time() // _CACHE_SLOT_SECONDS))
+    if key not in _MATCH_CACHE:
+        relative_names: set[str] = set()
+        context = context_for(session, shop_id, now, relative_names)
+        compiled = compiled_segments(session, shop_id, context)
+        ids = bindparam("ids", expanding=True)
+        statement = (
+            union_all(
+                *[
+                    select(literal(segment.id).label("segment_id"), CustomerFacts.customer_shopify_id).where(
+                        CustomerFacts.shop_id == shop_id,
+                        CustomerFacts.customer_shopify_id.in_(ids),
+                        condition,
+                    )
+                    for segment, condition in compiled
+                ]
+            )
+            if compiled
+            else None
+        )
+        if len(_MATCH_CACHE) >= _CACHE_LIMIT:
+            _MATCH_CACHE.clear()
+        _MATCH_CACHE[key] = (statement, frozenset(relative_names), [segment.id for segment, _ in compiled])
+    statement, relative_names, segment_ids = _MATCH_CACHE[key]
+    return statement, set(relative_names), segment_ids
 
 
 def refresh_counts(session: Session, shop_id: int, now: datetime) -> None:
