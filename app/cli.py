@@ -38,6 +38,9 @@ def worker(burst: bool, name: str | None) -> None:
         from jobs.analytics import start_ticker as start_analytics_ticker
 
         start_analytics_ticker(current_app._get_current_object())  # nightly full recompute
+        from jobs.recommendations import start_ticker as start_recommendations_ticker
+
+        start_recommendations_ticker(current_app._get_current_object())  # daily full recommendations build
     rq_worker = Worker(all_queues(), connection=redis(), serializer=JSONSerializer, name=name)
     rq_worker.work(burst=burst, with_scheduler=True)
 

@@ -1,0 +1,139 @@
+"""Writing recommendations to Shopify metafields, only what changed since the last push.
+
+Products: Shopify's standard complementary-products metafield, which themes already read for
+"Pair it with" sections (`shopify--discovery--product_recommendation.complementary_products`,
+`list.product_reference`; the standard definition Search & Discovery uses). Customers: an
+app-owned metafield in Orbit's reserved namespace (`$app`, the API's default when no namespace
+is given), key `recommendations`, same type, with a definition created on install so merchants
+see it in the admin and themes and emails can read it (storefront PUBLIC_READ).
+
+`metafieldsSet` takes 25 inputs per call and is atomic, so a batch is recorded in
+`recommendation_pushes` only after Shopify accepted it: a crash between the two re-sends the
+batch on the next push, which is harmless (same values), and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import RecommendationPush, utcnow
+from app.models.recommendations import CUSTOMER, PRODUCT
+from app.shopify.client import AdminClient
+from app.shopify.metafield_operations import METAFIELDS_SET_LIMIT, create_definition, set_metafields
+
+PRODUCT_NAMESPACE = "shopify--discovery--product_recommendation"
+PRODUCT_KEY = "complementary_products"
+CUSTOMER_KEY = "recommendations"
+LIST_TYPE = "list.product_reference"
+MAX_REFERENCES = 10  # what themes show; keeps each value small
+
+CUSTOMER_DEFINITION = {
+    "key": CUSTOMER_KEY,
+    "name": "Orbit recommendations",
+    "description": "Products Orbit recommends to this customer: buy-again first, then new-to-you.",
+    "ownerType": "CUSTOMER",
+    "type": LIST_TYPE,
+    "access": {"storefront": "PUBLIC_READ"},
+}
+
+
+def product_gid(product_id: int) -> str:
+    return f"gid://shopify/Product/{product_id}"
+
+
+def owner_gid(owner_type: str, owner_id: int) -> str:
+    return f"gid://shopify/{'Product' if owner_type == PRODUCT else 'Customer'}/{owner_id}"
+
+
+def metafield_value(product_ids: Iterable[int]) -> str:
+    return json.dumps([product_gid(p) for p in list(product_ids)[:MAX_REFERENCES]])
+
+
+def metafield_input(owner_type: str, owner_id: int, value: str) -> dict[str, str]:
+    entry = {"ownerId": owner_gid(owner_type, owner_id), "key": CUSTOMER_KEY, "type": LIST_TYPE}
+    entry["value"] = value
+    if owner_type == PRODUCT:
+        entry.update(namespace=PRODUCT_NAMESPACE, key=PRODUCT_KEY)
+    return entry
+
+
+@dataclass
+class PushResult:
+    sent: int = 0
+    unchanged: int = 0
+    calls: int = 0
+
+
+def changed_values(
+    session: Session, shop_id: int, owner_type: str, wanted: dict[int, str]
+) -> tuple[dict[int, str], int]:
+    """The owners whose wanted value differs from what was last pushed, and how many did not."""
+    pushed = dict(
+        session.execute(
+            select(RecommendationPush.owner_shopify_id, RecommendationPush.value).where(
+                RecommendationPush.shop_id == shop_id, RecommendationPush.owner_type == owner_type
+            )
+        ).all()
+    )
+    changed = {owner: value for owner, value in wanted.items() if pushed.get(owner) != value}
+    return changed, len(wanted) - len(changed)
+
+
+def record_pushed(session: Session, shop_id: int, owner_type: str, values: dict[int, str]) -> None:
+    existing = {
+        row.owner_shopify_id: row
+        for row in session.scalars(
+            select(RecommendationPush).where(
+                RecommendationPush.shop_id == shop_id,
+                RecommendationPush.owner_type == owner_type,
+                RecommendationPush.owner_shopify_id.in_(sorted(values)),
+            )
+        )
+    }
+    now = utcnow()
+    for owner, value in values.items():
+        row = existing.get(owner)
+        if row is None:
+            session.add(
+                RecommendationPush(
+                    shop_id=shop_id, owner_type=owner_type, owner_shopify_id=owner, value=value, pushed_at=now
+                )
+            )
+        else:
+            row.value, row.pushed_at = value, now
+
+
+def push_values(
+    session: Session,
+    client: AdminClient,
+    shop_id: int,
+    owner_type: str,
+    wanted: dict[int, str],
+    batch_done: Callable[[], None],
+) -> PushResult:
+    """metafieldsSet in batches of 25, each recorded once Shopify has accepted it; `batch_done`
+    (the job's commit) runs after each, so a crash loses at most the batch in flight."""
+    changed, unchanged = changed_values(session, shop_id, owner_type, wanted)
+    result = PushResult(unchanged=unchanged)
+    owners = sorted(changed)
+    for start in range(0, len(owners), METAFIELDS_SET_LIMIT):
+        batch = {owner: changed[owner] for owner in owners[start : start + METAFIELDS_SET_LIMIT]}
+        set_metafields(client, [metafield_input(owner_type, o, v) for o, v in batch.items()])
+        record_pushed(session, shop_id, owner_type, batch)
+        batch_done()
+        result.sent += len(batch)
+        result.calls += 1
+    return result
+
+
+def ensure_customer_definition(client: AdminClient) -> None:
+    """Create the app-owned customer metafield definition (an existing one is fine)."""
+    create_definition(client, CUSTOMER_DEFINITION)
+
+
+__all__ = ["CUSTOMER", "PRODUCT", "PushResult", "ensure_customer_definition", "push_values"]
