@@ -17,8 +17,6 @@ from app.push.tags import TagChange
 MUTATION_COST = 10
 MAX_QUERY_COST = 1000
 FIRST_BATCH_FIELDS = 5  # before Shopify has told us the bucket's size
-# Fields above which the bulk path is used; measured by benchmarks/push_switch_over.py.
-BULK_THRESHOLD_FIELDS = 5000
 
 
 @dataclass(frozen=True)
@@ -56,5 +54,36 @@ def batches(fields: Sequence[Field], size: int) -> Iterator[list[Field]]:
         start = end
 
 
-def use_bulk(field_count: int, threshold: int = BULK_THRESHOLD_FIELDS) -> bool:
-    return field_count > threshold
+@dataclass(frozen=True)
+class CostModel:
+    """Seconds a push of n mutation fields takes each way.
+
+    Bulk: a fixed part (staged upload, start, polling, result file) plus a part per field.
+    Paced: the longer of the work itself and the wait for points beyond the current bucket.
+    The constants are measured by benchmarks/push_switch_over.py (devstore, shared 2-core
+    machine); real Shopify starts bulk operations more slowly, which only moves the switch up.
+    """
+
+    bulk_fixed_seconds: float
+    bulk_seconds_per_field: float
+    paced_seconds_per_field: float
+
+    def bulk_seconds(self, fields: int) -> float:
+        return self.bulk_fixed_seconds + fields * self.bulk_seconds_per_field
+
+    def paced_seconds(self, fields: int, available: float, restore_rate: float) -> float:
+        waiting = max(fields * MUTATION_COST - available, 0.0) / restore_rate
+        return max(fields * self.paced_seconds_per_field, waiting)
+
+    def bulk_is_faster(self, fields: int, available: float, restore_rate: float) -> bool:
+        return self.bulk_seconds(fields) < self.paced_seconds(fields, available, restore_rate)
+
+
+# Fitted by benchmarks/push_switch_over.py on 2026-12-03 (devstore, shared 2-core machine): the
+# switch-over came out at about 110 fields at Standard (100 points/s) and 225 at Plus.
+MEASURED = CostModel(bulk_fixed_seconds=1.07, bulk_seconds_per_field=0.0009, paced_seconds_per_field=0.0056)
+
+
+def use_bulk(fields: int, available: float, restore_rate: float, model: CostModel = MEASURED) -> bool:
+    """Bulk when it would finish sooner, given the bucket as Shopify last reported it."""
+    return fields > 0 and model.bulk_is_faster(fields, available, restore_rate)

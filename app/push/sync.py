@@ -104,7 +104,7 @@ def push_tags(
     *,
     customer_ids: Iterable[int] | None = None,
     client: AdminClient | None = None,
-    bulk_threshold: int = plan.BULK_THRESHOLD_FIELDS,
+    bulk_threshold: int | None = None,
     after_send: AfterSend | None = None,
 ) -> PushReport:
     """Bring Shopify's Orbit tags in line with `desired` (customer id -> tags).
@@ -112,7 +112,8 @@ def push_tags(
     With `customer_ids`, only those customers are considered (an incremental push); without,
     every customer Orbit ever tagged is, and one missing from `desired` loses Orbit's tags.
     `after_send` runs after each batch is answered and before its outcome is recorded (tests
-    use it to crash there).
+    use it to crash there). `bulk_threshold` overrides the measured choice of the bulk path
+    (bulk above that many mutation fields).
     """
     with db.transaction() as session:
         shop = session.get(Shop, shop_id)
@@ -142,7 +143,7 @@ def push_tags(
     record_refusals(shop_id, diff.refusals)
 
     fields = plan.fields_of(diff.changes)
-    if plan.use_bulk(len(fields), bulk_threshold):
+    if use_bulk(client, len(fields), bulk_threshold):
         from app.push.bulk import send_in_bulk  # the bulk path is only loaded when used
 
         report.used_bulk = True
@@ -163,6 +164,17 @@ def push_tags(
         report.requests += 1
         position += len(batch)
     return report
+
+
+def use_bulk(client: AdminClient, fields: int, threshold: int | None) -> bool:
+    if threshold is not None or fields == 0:
+        return fields > (threshold or 0)
+    if client.throttle is None:
+        client.probe_throttle()
+    throttle = client.throttle
+    if throttle is None:
+        return False
+    return plan.use_bulk(fields, throttle.available_at(client.clock()), throttle.restore_rate)
 
 
 def record_intent(shop_id: int, batch: Sequence[plan.Field]) -> None:

@@ -32,6 +32,9 @@ BACKOFF_BASE = 0.5  # seconds; doubled per attempt, capped, with jitter
 BACKOFF_CAP = 30.0
 REQUEST_TIMEOUT = 60.0
 
+# The cheapest request there is (1 point): its answer tells the bucket's size and level.
+THROTTLE_PROBE = "query OrbitThrottleProbe { shop { id } }"
+
 
 class ShopifyError(Exception):
     """Base of everything the client raises about an answer from Shopify."""
@@ -96,6 +99,8 @@ class CallStats:
     throttled: int = 0
     retried: int = 0
     waited_seconds: float = 0.0
+    first_sent_at: float | None = None  # clock() of the first request, for rates over the run
+    last_answered_at: float | None = None
 
 
 _sessions: dict[tuple[int, int, str | None], requests.Session] = {}
@@ -200,16 +205,25 @@ class AdminClient:
             return result["data"]
         raise last_problem
 
+    def probe_throttle(self) -> ThrottleState | None:
+        """Learn the shop's bucket (size, level, restore rate) before planning a large push."""
+        self.execute(THROTTLE_PROBE, operation_name="OrbitThrottleProbe", cost=1)
+        return self.throttle
+
     def _post(self, payload: str) -> requests.Response | None:
         if self._token is None:
             self._token = self._access_token(force_refresh=False)
         headers = {"Content-Type": "application/json", "X-Shopify-Access-Token": self._token}
         self.stats.requests += 1
+        if self.stats.first_sent_at is None:
+            self.stats.first_sent_at = self.clock()
         try:
             return self.http.post(self.url, data=payload, headers=headers, timeout=REQUEST_TIMEOUT)
         except requests.ConnectionError as exc:
             log.warning("Admin API connection error for %s: %s", self.shop_domain, exc)
             return None
+        finally:
+            self.stats.last_answered_at = self.clock()
 
     def _access_token(self, *, force_refresh: bool) -> str:
         """From the caller's session, or from a short transaction of our own (so a refreshed

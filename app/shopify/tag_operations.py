@@ -15,7 +15,6 @@ from app.shopify.client import AdminClient
 TAGS_ADD = """
 mutation OrbitTagsAdd($id: ID!, $tags: [String!]!) {
   tagsAdd(id: $id, tags: $tags) {
-    node { id }
     userErrors { field message }
   }
 }
@@ -24,7 +23,6 @@ mutation OrbitTagsAdd($id: ID!, $tags: [String!]!) {
 TAGS_REMOVE = """
 mutation OrbitTagsRemove($id: ID!, $tags: [String!]!) {
   tagsRemove(id: $id, tags: $tags) {
-    node { id }
     userErrors { field message }
   }
 }
@@ -39,8 +37,10 @@ query OrbitCustomerTags($ids: [ID!]!) {
 """
 
 # One aliased field of the batched document; `{i}` numbers the alias and its variables.
+# Only userErrors are selected: a missing customer shows there, and the payload's `node` (an
+# interface) would make the devstore price every Node type for each alias.
 _ALIASED_FIELD = (
-    "  c{i}: {mutation}(id: $id{i}, tags: $tags{i}) {{ node {{ id }} userErrors {{ field message }} }}"
+    "  c{i}: {mutation}(id: $id{i}, tags: $tags{i}) {{ userErrors {{ field message }} }}"
 )
 MUTATION_COST = 10  # Shopify's price of one mutation field
 
@@ -69,7 +69,7 @@ def tag_changes_document(changes: Sequence[tuple[str, int, Sequence[str]]]) -> t
 def send_tag_changes(
     client: AdminClient, changes: Sequence[tuple[str, int, Sequence[str]]]
 ) -> list[dict[str, Any]]:
-    """Send a batch in one request; returns each change's payload ({node, userErrors}) in order."""
+    """Send a batch in one request; returns each change's payload ({userErrors}) in order."""
     document, variables = tag_changes_document(changes)
     data = client.execute(
         document, variables, operation_name="OrbitTagChanges", cost=MUTATION_COST * len(changes)

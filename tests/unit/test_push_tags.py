@@ -103,3 +103,17 @@ def test_batches_cover_every_field_once_and_keep_a_customers_pair_together():
 )
 def test_echoes_of_orbits_own_writes_are_recognised(added, tags, pushed, in_flight, echo):
     assert is_echo(added, tags, pushed, in_flight) is echo
+
+
+def test_the_bulk_path_is_chosen_only_when_it_would_finish_sooner():
+    model = plan.CostModel(
+        bulk_fixed_seconds=2.0, bulk_seconds_per_field=0.001, paced_seconds_per_field=0.004
+    )
+    # A push that fits in the bucket goes out at once.
+    assert not plan.use_bulk(50, available=1000, restore_rate=100, model=model)
+    # Beyond the bucket, Standard waits 0.1 s per field: bulk wins early.
+    assert plan.use_bulk(300, available=1000, restore_rate=100, model=model)
+    # Plus has a bigger bucket and restores ten times faster, so the switch comes later.
+    assert not plan.use_bulk(300, available=10000, restore_rate=1000, model=model)
+    assert plan.use_bulk(5000, available=10000, restore_rate=1000, model=model)
+    assert not plan.use_bulk(0, available=0, restore_rate=100, model=model)

@@ -10,6 +10,7 @@ from app import db
 from app.models import Shop, TagSync
 from app.push.sync import push_tags
 from app.shopify.client import AdminClient
+from tests.integration.push.conftest import install_shop
 
 OTHER_TAGS = ["newsletter", "wholesale"]
 
@@ -137,8 +138,9 @@ class Crash(Exception):
 
 @pytest.mark.parametrize("crash_at_batch", [0, 1])
 def test_a_crash_between_send_and_record_resumes_without_duplicate_or_lost_changes(
-    app, push_shop, crash_at_batch
+    app, client, devstore, crash_at_batch
 ):
+    push_shop = install_shop(app, client, devstore, customers=40)  # 80 fields: several batches
     ids = push_shop.customer_ids
     push(app, push_shop, {c: {"old"} for c in ids})
     desired = {c: {"vip", f"group-{i % 3}"} for i, c in enumerate(ids)}
@@ -150,9 +152,10 @@ def test_a_crash_between_send_and_record_resumes_without_duplicate_or_lost_chang
             raise Crash
 
     with pytest.raises(Crash):
-        push(app, push_shop, desired, after_send=crash_after)
+        push(app, push_shop, desired, after_send=crash_after, bulk_threshold=10**9)
     in_doubt = [c for c, row in sync_rows(app, push_shop).items() if row.in_flight]
     assert in_doubt, "the crash left the last batch's intent recorded"
+    assert len(batches_seen) == crash_at_batch + 1 and len(in_doubt) < len(ids)
 
     report, _ = push(app, push_shop, desired)
     assert report.resolved_in_doubt == len(in_doubt)
@@ -180,3 +183,20 @@ def test_the_bulk_path_gives_the_same_result_as_paced_requests(app, push_shop):
     assert all(row.in_flight is None for row in sync_rows(app, push_shop).values())
     again, again_client = push(app, push_shop, desired, bulk_threshold=0)
     assert (again.tag_changes, again_client.stats.requests) == (0, 0)
+
+
+def test_tag_webhooks_caused_by_a_push_are_recognised_as_echoes(app, push_shop):
+    from app.push.echo import is_own_echo
+
+    added, removed = push_shop.customer_ids[:2]
+    push(app, push_shop, {added: {"vip"}, removed: {"lapsed"}})
+    push(app, push_shop, {added: {"vip"}, removed: set()})
+    with app.app_context(), db.transaction() as session:
+        shop = session.get(Shop, push_shop.shop_id)
+        gid = f"gid://shopify/Customer/{added}"
+        assert is_own_echo(session, shop, "customer.tags_added", gid, ["orbit:vip"])
+        assert is_own_echo(session, shop, "customer.tags_removed", removed, ["orbit:lapsed"])
+        # A merchant's edits are news: another tag, or taking Orbit's tag off by hand.
+        assert not is_own_echo(session, shop, "customer.tags_added", gid, ["wholesale"])
+        assert not is_own_echo(session, shop, "customer.tags_removed", gid, ["orbit:vip"])
+        assert not is_own_echo(session, shop, "customers/update", gid, ["orbit:vip"])
