@@ -78,9 +78,16 @@ def load_sources(session: Session, shop_id: int, customer_ids: Sequence[int] | N
 def load_order_matrix(
     session: Session, shop_id: int, sources: list[str], customer_ids: Sequence[int] | None
 ) -> np.ndarray:
+    refund_filter = [Refund.shop_id == shop_id]
+    if customer_ids is not None:
+        # Only these customers' refunds: otherwise every incremental update aggregates the shop's.
+        their_orders = select(Order.shopify_id).where(
+            Order.shop_id == shop_id, Order.customer_shopify_id.in_(list(customer_ids))
+        )
+        refund_filter.append(Refund.order_shopify_id.in_(their_orders))
     refunded = (
         select(Refund.order_shopify_id, func.sum(Refund.amount).label("amount"))
-        .where(Refund.shop_id == shop_id)
+        .where(*refund_filter)
         .group_by(Refund.order_shopify_id)
         .subquery()
     )
