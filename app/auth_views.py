@@ -51,6 +51,7 @@ UI_PAGES = (
     "/customers",
     "/customers/<int:customer_id>",
     "/leads",
+    "/referrals",
     "/recommendations",
     "/support",
     "/activity",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, g, jsonify
+from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
 from app import db
@@ -114,3 +115,16 @@ def retry_dead_letter(delivery_id: int) -> Response:
     session.commit()
     # Without Redis the sweeper picks the row up later; the answer says which happened.
     return jsonify(retried=delivery_id, drain_queued=request_drain(g.shop.id))
+
+
+@bp.post("/activity/recompute")
+@session_token_required
+def recompute_analytics() -> Response:
+    """Queue a full analytics recompute (facts, scores, segments); its progress shows under jobs."""
+    from jobs.analytics import request_full
+
+    try:
+        run_id = request_full(g.shop.id)
+    except (RedisError, OSError):
+        return error_response(503, "the job queue is not reachable; try again in a moment")
+    return jsonify(job_run_id=int(run_id)), 202

@@ -11,7 +11,18 @@ from sqlalchemy.orm import Session
 
 from app.api.ui_json import iso, money
 from app.dashboards.timeline import TimelineEvent, merge_timeline, order_title
-from app.models import Checkout, Customer, Order, Refund, SupportContact
+from app.models import (
+    Advocate,
+    Checkout,
+    Customer,
+    Order,
+    Referral,
+    Refund,
+    Reward,
+    Segment,
+    SegmentMembershipEvent,
+    SupportContact,
+)
 
 TIMELINE_LIMIT = 200
 
@@ -126,6 +137,71 @@ def _support_events(contacts: list[SupportContact]) -> list[TimelineEvent]:
     ]
 
 
+def _segment_events(session: Session, shop_id: int, customer_id: int) -> list[TimelineEvent]:
+    rows = session.execute(
+        select(SegmentMembershipEvent.kind, SegmentMembershipEvent.happened_at, Segment.name, Segment.id)
+        .join(Segment, Segment.id == SegmentMembershipEvent.segment_id)
+        .where(
+            SegmentMembershipEvent.shop_id == shop_id,
+            SegmentMembershipEvent.customer_shopify_id == customer_id,
+        )
+    ).all()
+    return [
+        TimelineEvent(
+            f"segment_{kind}",
+            happened_at,
+            f"{'Joined' if kind == 'joined' else 'Left'} segment {name}",
+            {"segment_id": segment_id},
+        )
+        for kind, happened_at, name, segment_id in rows
+        if kind in ("joined", "left")
+    ]
+
+
+def _referral_events(session: Session, shop_id: int, customer_id: int) -> list[TimelineEvent]:
+    """Referrals this customer made (as advocate) or came through (as friend), and rewards earned."""
+    made = session.execute(
+        select(Referral)
+        .join(Advocate, Advocate.id == Referral.advocate_id)
+        .where(Referral.shop_id == shop_id, Advocate.customer_shopify_id == customer_id)
+    ).scalars()
+    came = session.scalars(
+        select(Referral).where(
+            Referral.shop_id == shop_id, Referral.friend_customer_shopify_id == customer_id
+        )
+    )
+    rewards = session.scalars(
+        select(Reward)
+        .join(Advocate, Advocate.id == Reward.advocate_id)
+        .where(Reward.shop_id == shop_id, Advocate.customer_shopify_id == customer_id)
+    )
+    events = [
+        TimelineEvent(
+            "referral",
+            r.ordered_at,
+            f"Referred a friend with code {r.code}",
+            {"status": r.status, "amount": money(r.order_total), "currency": r.currency},
+        )
+        for r in made
+    ]
+    events += [
+        TimelineEvent(
+            "referral", r.ordered_at, f"Came through a referral (code {r.code})", {"status": r.status}
+        )
+        for r in came
+    ]
+    events += [
+        TimelineEvent(
+            "reward",
+            w.issued_at or w.attempted_at or w.created_at,
+            f"Reward {w.status}: {w.kind.replace('_', ' ')}",
+            {"amount": money(w.amount), "currency": w.currency, "code": w.code},
+        )
+        for w in rewards
+    ]
+    return events
+
+
 def customer_timeline(session: Session, shop_id: int, customer: Customer) -> list[dict]:
     orders = session.scalars(
         select(Order).where(Order.shop_id == shop_id, Order.customer_shopify_id == customer.shopify_id)
@@ -159,6 +235,8 @@ def customer_timeline(session: Session, shop_id: int, customer: Customer) -> lis
         _refund_events(list(refunds), names),
         _checkout_events(list(checkouts)),
         _support_events(list(contacts)),
+        _segment_events(session, shop_id, customer.shopify_id),
+        _referral_events(session, shop_id, customer.shopify_id),
         limit=TIMELINE_LIMIT,
     )
     return [{"kind": e.kind, "at": iso(e.at), "title": e.title, "detail": e.detail} for e in events]

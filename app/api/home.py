@@ -14,7 +14,17 @@ from app.api import bp
 from app.api.customer_timeline import valid_orders
 from app.api.ui_json import iso
 from app.dashboards import funnel, settings_rules
-from app.models import Checkout, Customer, JobRun, Order, Refund, SupportContact, WebhookDelivery
+from app.models import (
+    Advocate,
+    Checkout,
+    Customer,
+    JobRun,
+    Order,
+    Referral,
+    Refund,
+    SupportContact,
+    WebhookDelivery,
+)
 from app.security import session_token_required
 
 RECONCILE_KINDS = ("reconcile", "reconciliation")
@@ -70,6 +80,15 @@ def _abandoned(session: Session, shop_id: int):
     ).all()
 
 
+def _advocates(session: Session, shop_id: int) -> int:
+    """Customers with at least one referred order that was not rejected or voided."""
+    return session.scalar(
+        select(func.count(func.distinct(Advocate.customer_shopify_id)))
+        .join(Referral, Referral.advocate_id == Advocate.id)
+        .where(Advocate.shop_id == shop_id, Referral.status.not_in(("rejected", "void")))
+    )
+
+
 def _freshness(session: Session, shop_id: int) -> dict:
     last_webhook = session.scalar(
         select(func.max(WebhookDelivery.received_at)).where(WebhookDelivery.shop_id == shop_id)
@@ -120,7 +139,7 @@ def home() -> Response:
         known_people=customers + len(unmatched_emails),
         buyers=len(buyers),
         repeat_buyers=sum(1 for buyer in buyers if buyer.orders >= 2),
-        advocates=None,  # the referral program is not built yet
+        advocates=_advocates(session, shop_id),
     )
     freshness = _freshness(session, shop_id)
     settings = settings_rules.effective_settings(g.shop.settings)

@@ -7,6 +7,7 @@ import {
   HomeIcon,
   PersonIcon,
   PersonAddIcon,
+  GiftCardIcon,
   ProductIcon,
   SettingsIcon,
   TargetIcon,
@@ -23,6 +24,7 @@ const SegmentNew = lazy(() => import("./pages/SegmentNew.jsx"));
 const Customers = lazy(() => import("./pages/Customers.jsx"));
 const CustomerProfile = lazy(() => import("./pages/CustomerProfile.jsx"));
 const Leads = lazy(() => import("./pages/Leads.jsx"));
+const Referrals = lazy(() => import("./pages/Referrals.jsx"));
 const Recommendations = lazy(() => import("./pages/Recommendations.jsx"));
 const Support = lazy(() => import("./pages/Support.jsx"));
 const Activity = lazy(() => import("./pages/Activity.jsx"));
@@ -34,6 +36,7 @@ export const NAV = [
   { url: "/segments", label: "Segments", icon: TargetIcon },
   { url: "/customers", label: "Customers", icon: PersonIcon },
   { url: "/leads", label: "Leads", icon: PersonAddIcon },
+  { url: "/referrals", label: "Referrals", icon: GiftCardIcon },
   { url: "/recommendations", label: "Recommendations", icon: ProductIcon },
   { url: "/support", label: "Support", icon: ChatIcon },
   { url: "/activity", label: "Activity", icon: ClockIcon },
@@ -48,6 +51,7 @@ const ROUTES = [
   ["/customers", Customers],
   ["/customers/:id", CustomerProfile],
   ["/leads", Leads],
+  ["/referrals", Referrals],
   ["/recommendations", Recommendations],
   ["/support", Support],
   ["/activity", Activity],

@@ -11,7 +11,7 @@ function previewServer() {
   return vi.fn(async ({ definition }) => {
     const bad = definition.indexOf("??");
     if (bad >= 0) throw new ApiError("expected a value", 422, null, bad);
-    return { count: 42, sample: [{ name: "Anna Berg" }] };
+    return { count: 42, sample: [] };
   });
 }
 
@@ -39,7 +39,6 @@ describe("SegmentEditor", () => {
 
     fireEvent.change(rule, { target: { value: "number_of_orders >= 3" } });
     expect(await screen.findByText("42 customers", {}, { timeout: 2000 })).toBeTruthy();
-    expect(screen.getByText(/Anna Berg/)).toBeTruthy();
 
     fireEvent.click(screen.getByRole("button", { name: "Save segment" }));
     expect(await screen.findByText("Name the segment.")).toBeTruthy();

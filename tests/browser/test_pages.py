@@ -100,8 +100,6 @@ def test_settings_save_and_survive_a_reload(page, stack):
     [
         ("/activity", "activity", "Webhooks, last 24 hours"),
         ("/customers", "customers", "Search by name, email or tag"),
-        ("/segments", "segments", "Segments aren't available in this version of Orbit yet"),
-        ("/leads", "leads", "Lead scores aren't available in this version of Orbit yet"),
         (
             "/recommendations",
             "recommendations",

@@ -18,8 +18,8 @@ def test_home_funnel_and_sources_from_the_mirrored_tables(app, client, shopify):
 
     counts = {stage["key"]: stage["count"] for stage in home["funnel"]}
     # Visits: three real orders and two abandoned checkouts; leads: three customers and zed.
-    assert counts == {"visitors": 5, "leads": 4, "first_time": 2, "repeat": 1, "advocates": None}
-    assert [stage["conversion"] for stage in home["funnel"]] == [None, 80.0, 50.0, 50.0, None]
+    assert counts == {"visitors": 5, "leads": 4, "first_time": 2, "repeat": 1, "advocates": 0}
+    assert [stage["conversion"] for stage in home["funnel"]] == [None, 80.0, 50.0, 50.0, 0.0]
     by_source = {row["source"]: row for row in home["sources"]}
     assert by_source["google ads"]["revenue"] == "130.00"  # 100 + 50 - 20 refunded
     assert by_source["google ads"]["repeat_rate"] == 100.0
@@ -156,3 +156,13 @@ def test_a_dead_letter_can_be_retried_from_the_ui_only_by_its_shop(app, client, 
     assert response.status_code == 200 and response.json["retried"] == dead_id
     assert client.get("/api/activity", headers=headers).json["dead_letters"] == []
     assert client.post(f"/api/activity/dead-letters/{dead_id}/retry", headers=headers).status_code == 404
+
+
+def test_a_full_recompute_can_be_queued_from_the_activity_page(app, client, shopify):
+    headers = install(client, shopify)
+    response = client.post("/api/activity/recompute", headers=headers)
+    assert response.status_code == 202
+    jobs = client.get("/api/activity", headers=headers).json["jobs"]
+    assert [(j["id"], j["kind"], j["status"]) for j in jobs] == [
+        (response.json["job_run_id"], "analytics_full", "queued")
+    ]

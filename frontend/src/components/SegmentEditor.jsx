@@ -4,6 +4,7 @@ import { apiFetch } from "../api.js";
 import { EXAMPLES, NAME_MAX, canSave, formErrors, previewState } from "../logic/segmentEditor.js";
 import { useDebounced } from "../pages/Customers.jsx";
 import { formatNumber } from "../format.js";
+import { useApi } from "../useApi.js";
 
 // Ask the server to parse and count the definition as the merchant types (debounced); its
 // answer (count and sample, or an error with its position) shows under the field.
@@ -33,6 +34,16 @@ export function usePreview(definition, preview = (body) => apiFetch("/api/segmen
     };
   }, [settled]);
   return { preview: settled === definition ? state : { ...state, stale: true }, checking: checking || settled !== definition };
+}
+
+// The preview's sample carries customer ids and figures (no personal data); names come from the
+// customers API.
+function SampleNames({ sample }) {
+  const ids = sample.slice(0, 5).map((member) => member.customer_id ?? member.id);
+  const { data } = useApi(`/api/customers?${new URLSearchParams({ ids: ids.join(",") })}`);
+  if (!data) return null;
+  const names = data.customers.map((customer) => customer.name);
+  return names.length ? <Text tone="subdued">For example: {names.join(", ")}</Text> : null;
 }
 
 export default function SegmentEditor({ onSave, preview: previewCall }) {
@@ -119,11 +130,7 @@ export default function SegmentEditor({ onSave, preview: previewCall }) {
                   <Text as="p" variant="headingLg" id="preview-count">
                     {`${formatNumber(preview.count)} customers`}
                   </Text>
-                  {preview.sample.length > 0 && (
-                    <Text tone="subdued">
-                      For example: {preview.sample.slice(0, 5).map((c) => c.name || c.email || c.id).join(", ")}
-                    </Text>
-                  )}
+                  {preview.sample.length > 0 && <SampleNames sample={preview.sample} />}
                 </BlockStack>
               )}
               {preview.status === "invalid" && <Text tone="critical">Fix the rule to see a count.</Text>}

@@ -25,6 +25,19 @@ export default function Activity() {
   const { data, error, loading, reload, refresh } = useApi("/api/activity", { pollMs: 5000 });
   const [retrying, setRetrying] = useState(null);
   const [retryError, setRetryError] = useState(null);
+  const [queueing, setQueueing] = useState(false);
+  async function recompute() {
+    setQueueing(true);
+    setRetryError(null);
+    try {
+      await apiFetch("/api/activity/recompute", { method: "POST" });
+      refresh();
+    } catch (failure) {
+      setRetryError(failure.message);
+    } finally {
+      setQueueing(false);
+    }
+  }
   async function retry(id) {
     setRetrying(id);
     setRetryError(null);
@@ -40,9 +53,18 @@ export default function Activity() {
   if (loading && !data) return <LoadingPage title="Activity" />;
   const day = data?.webhooks.last_24_hours;
   return (
-    <Page title="Activity" subtitle="Long jobs and the health of Shopify's updates to Orbit.">
+    <Page
+      title="Activity"
+      subtitle="Long jobs and the health of Shopify's updates to Orbit."
+      primaryAction={{ content: "Recompute analytics", onAction: recompute, loading: queueing }}
+    >
       <BlockStack gap="400">
         <ErrorBanner error={error} onRetry={reload} title="Orbit could not load its activity" />
+        {retryError && (
+          <Text as="p" tone="critical">
+            {retryError}
+          </Text>
+        )}
         {data && (
           <Layout>
             <Layout.Section>

@@ -56,6 +56,7 @@ function Predictions({ facts, currency }) {
 
 export default function CustomerProfile({ params }) {
   const { data, error, loading, reload, refresh } = useApi(`/api/customers/${encodeURIComponent(params.id)}`);
+  const analytics = useApi(`/api/customers/${encodeURIComponent(params.id)}/analytics`);
   const [logging, setLogging] = useState(false);
   if (loading && !data) return <LoadingPage title="Customer" />;
   if (error && !data) {
@@ -114,7 +115,23 @@ export default function CustomerProfile({ params }) {
           </Layout.Section>
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
-              <Predictions facts={data.facts} currency={figures.currency} />
+              <Predictions facts={analytics.data?.customer} currency={figures.currency} />
+              {analytics.data?.segments?.length > 0 && (
+                <Card>
+                  <BlockStack gap="200">
+                    <Text as="h2" variant="headingMd">
+                      Segments
+                    </Text>
+                    <InlineStack gap="100">
+                      {analytics.data.segments.map((segment) => (
+                        <Badge key={segment.id} tone="info">
+                          {segment.name}
+                        </Badge>
+                      ))}
+                    </InlineStack>
+                  </BlockStack>
+                </Card>
+              )}
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">

@@ -12,8 +12,15 @@ const PAGE_SIZE = 25;
 export default function SegmentDetail({ params }) {
   const id = encodeURIComponent(params.id);
   const segment = useApi(`/api/segments/${id}`);
-  const [offset, setOffset] = useState(0);
-  const members = useApi(`/api/segments/${id}/members?${new URLSearchParams({ limit: PAGE_SIZE, offset })}`);
+  const all = useApi("/api/segments"); // the list carries each segment's 30-day size history
+  const [page, setPage] = useState(1);
+  const members = useApi(`/api/segments/${id}/members?${new URLSearchParams({ page, per_page: PAGE_SIZE })}`);
+  const ids = (members.data?.members ?? []).map((m) => m.customer_id);
+  const people = useApi(`/api/customers?${new URLSearchParams({ ids: ids.join(","), limit: PAGE_SIZE })}`, {
+    skip: ids.length === 0,
+  });
+  const byId = Object.fromEntries((people.data?.customers ?? []).map((c) => [c.id, c]));
+  const history = (all.data?.segments ?? []).find((x) => String(x.id) === String(params.id))?.size_history ?? [];
   if (segment.loading && !segment.data) return <LoadingPage title="Segment" />;
   const s = segment.data?.segment;
   const rows = members.data?.members ?? [];
@@ -32,7 +39,7 @@ export default function SegmentDetail({ params }) {
               <Card padding="0">
                 <div style={{ padding: "16px 16px 0" }}>
                   <Text as="h2" variant="headingMd">
-                    {`Members (${formatNumber(s.member_count)})`}
+                    {`Members (${formatNumber(s.size)})`}
                   </Text>
                 </div>
                 <ErrorBanner error={members.error} onRetry={members.reload} />
@@ -44,25 +51,26 @@ export default function SegmentDetail({ params }) {
                   <Empty heading="No members right now">Customers join as soon as they match the rule; this list follows.</Empty>
                 ) : (
                   <DataTable
-                    columnContentTypes={["text", "text", "numeric", "numeric"]}
-                    headings={["Customer", "Email", "Orders", "Spent"]}
+                    columnContentTypes={["text", "text", "numeric", "numeric", "text"]}
+                    headings={["Customer", "Email", "Orders", "Spent", "Joined"]}
                     rows={rows.map((m) => [
-                      <RouterLink key="n" url={`/customers/${m.customer_id ?? m.id}`}>
-                        {m.name || m.email || `Customer ${m.customer_id ?? m.id}`}
+                      <RouterLink key="n" url={`/customers/${m.customer_id}`}>
+                        {byId[m.customer_id]?.name ?? `Customer ${m.customer_id}`}
                       </RouterLink>,
-                      m.email || "—",
-                      formatNumber(m.number_of_orders ?? m.orders),
-                      formatMoney(m.amount_spent, m.currency),
+                      byId[m.customer_id]?.email || "—",
+                      formatNumber(m.number_of_orders),
+                      formatMoney(m.amount_spent),
+                      formatDate(m.joined_at),
                     ])}
                   />
                 )}
                 {members.data && members.data.total > PAGE_SIZE && (
                   <div style={{ padding: 12, display: "flex", justifyContent: "center" }}>
                     <Pagination
-                      hasPrevious={offset > 0}
-                      onPrevious={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-                      hasNext={offset + PAGE_SIZE < members.data.total}
-                      onNext={() => setOffset(offset + PAGE_SIZE)}
+                      hasPrevious={page > 1}
+                      onPrevious={() => setPage(Math.max(1, page - 1))}
+                      hasNext={page * PAGE_SIZE < members.data.total}
+                      onNext={() => setPage(page + 1)}
                     />
                   </div>
                 )}
@@ -81,14 +89,14 @@ export default function SegmentDetail({ params }) {
                     </Text>
                   </BlockStack>
                 </Card>
-                {s.history?.length > 1 && (
+                {history.length > 1 && (
                   <Card>
                     <BlockStack gap="200">
                       <Text as="h2" variant="headingMd">
                         Size, last 30 days
                       </Text>
                       <Suspense fallback={<SkeletonBodyText lines={5} />}>
-                        <KpiLineChart series={sizeSeries(s.history)} height={180} />
+                        <KpiLineChart series={sizeSeries(history)} height={180} />
                       </Suspense>
                     </BlockStack>
                   </Card>

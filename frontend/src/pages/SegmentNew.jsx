@@ -8,8 +8,10 @@ export default function SegmentNew() {
   return (
     <Page title="Create segment" backAction={{ content: "Segments", url: "/segments" }}>
       <SegmentEditor
-        onSave={async (body) => {
+        onSave={async ({ push_tag: pushTag, ...body }) => {
+          // Create first, then turn pushing on: the create endpoint takes name and rule only.
           const { segment } = await apiFetch("/api/segments", { method: "POST", body });
+          if (pushTag) await apiFetch(`/api/segments/${segment.id}`, { method: "PATCH", body: { push_tag: true } });
           navigate(`/segments/${segment.id}`);
         }}
       />

@@ -9,6 +9,7 @@ import { useApi } from "../useApi.js";
 const Sparkline = lazy(() => import("../components/Charts.jsx").then((m) => ({ default: m.Sparkline })));
 
 export function sizeSeries(history = []) {
+  // The segments API's size_history: [{day: "2026-11-30", size: 12}, ...], oldest first.
   return [{ name: "Members", data: history.map((point) => ({ key: point.day, value: point.size })) }];
 }
 
@@ -66,13 +67,13 @@ export default function Segments() {
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
-                      {formatNumber(segment.member_count)}
+                      {formatNumber(segment.size)}
                     </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    {segment.history?.length > 1 ? (
+                    {segment.size_history?.length > 1 ? (
                       <Suspense fallback={<SkeletonBodyText lines={1} />}>
-                        <Sparkline series={sizeSeries(segment.history)} />
+                        <Sparkline series={sizeSeries(segment.size_history)} />
                       </Suspense>
                     ) : (
                       <Text as="span" tone="subdued">

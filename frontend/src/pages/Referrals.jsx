@@ -1,0 +1,213 @@
+import { Badge, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Tabs, Text } from "@shopify/polaris";
+import { useState } from "react";
+import { apiFetch } from "../api.js";
+import { NotYetAvailable } from "../components/NotYet.jsx";
+import { Empty, ErrorBanner, LoadingCard, LoadingPage } from "../components/PageStates.jsx";
+import ReferralSettingsForm from "../components/ReferralSettingsForm.jsx";
+import { RouterLink } from "../components/RouterLink.jsx";
+import { formatDate, formatMoney, formatNumber, formatPercent, humanize } from "../format.js";
+import { useApi } from "../useApi.js";
+
+const STATUS_TONE = { earned: "success", review: "attention", rejected: "critical", void: undefined, pending: "info" };
+const TABS = [
+  { id: "all", content: "All" },
+  { id: "pending", content: "Pending" },
+  { id: "earned", content: "Earned" },
+  { id: "rejected", content: "Rejected" },
+  { id: "void", content: "Void" },
+];
+
+function ratio(value) {
+  return value === null || value === undefined ? "—" : formatPercent(value * 100);
+}
+
+function Reasons({ reasons }) {
+  if (!reasons?.length) return <Text tone="subdued">No findings</Text>;
+  return (
+    <BlockStack gap="050">
+      {reasons.map((finding, index) => (
+        <Text as="span" key={index} variant="bodySm">
+          {finding.reason}
+        </Text>
+      ))}
+    </BlockStack>
+  );
+}
+
+function ReviewQueue({ queue, onDecided }) {
+  const [busy, setBusy] = useState(null);
+  const [failure, setFailure] = useState(null);
+  async function decide(referral, action) {
+    setBusy(`${referral.id}-${action}`);
+    setFailure(null);
+    try {
+      await apiFetch(`/api/referrals/${referral.id}/${action}`, { method: "POST", body: {} });
+      onDecided();
+    } catch (error) {
+      setFailure(error.message);
+    } finally {
+      setBusy(null);
+    }
+  }
+  const rows = queue.data?.referrals ?? [];
+  return (
+    <Card padding="0">
+      <div style={{ padding: "16px 16px 0" }}>
+        <BlockStack gap="100">
+          <Text as="h2" variant="headingMd">
+            {`Review queue (${formatNumber(queue.data?.total ?? 0)})`}
+          </Text>
+          <Text as="p" tone="subdued">
+            Doubtful referrals wait here for you; Orbit never approves them by itself.
+          </Text>
+          {failure && <Text tone="critical">{failure}</Text>}
+        </BlockStack>
+      </div>
+      <ErrorBanner error={queue.error} onRetry={queue.reload} />
+      {queue.loading && !queue.data ? (
+        <LoadingCard />
+      ) : rows.length === 0 ? (
+        <Empty heading="Nothing to review">Referrals that look doubtful appear here with the reason.</Empty>
+      ) : (
+        <DataTable
+          columnContentTypes={["text", "text", "numeric", "text", "text"]}
+          headings={["Advocate", "Friend", "Order", "Why it is here", ""]}
+          rows={rows.map((r) => [
+            `${r.advocate.customer_name} (${r.advocate.code})`,
+            r.friend.name,
+            formatMoney(r.order_total, r.currency),
+            <Reasons key="r" reasons={r.reasons} />,
+            <InlineStack key="a" gap="200" wrap={false}>
+              <Button size="slim" loading={busy === `${r.id}-approve`} onClick={() => decide(r, "approve")} accessibilityLabel={`Approve referral of ${r.friend.name}`}>
+                Approve
+              </Button>
+              <Button size="slim" tone="critical" loading={busy === `${r.id}-reject`} onClick={() => decide(r, "reject")} accessibilityLabel={`Reject referral of ${r.friend.name}`}>
+                Reject
+              </Button>
+            </InlineStack>,
+          ])}
+        />
+      )}
+    </Card>
+  );
+}
+
+export default function Referrals() {
+  const kpis = useApi("/api/referrals/kpis?days=90");
+  const queue = useApi("/api/referrals/review?limit=50");
+  const advocates = useApi("/api/referrals/advocates?limit=50");
+  const settings = useApi("/api/referrals/settings");
+  const [tab, setTab] = useState(0);
+  const status = TABS[tab].id;
+  const referrals = useApi(`/api/referrals?${new URLSearchParams(status === "all" ? { limit: 50 } : { status, limit: 50 })}`);
+  if (kpis.loading && !kpis.data) return <LoadingPage title="Referrals" />;
+  if (kpis.error?.status === 404) {
+    return (
+      <Page title="Referrals">
+        <NotYetAvailable what="Referrals" next="The referral program's figures appear here once it runs for your store." />
+      </Page>
+    );
+  }
+  const k = kpis.data;
+  const leaders = [...(advocates.data?.advocates ?? [])].sort((a, b) => Number(b.referred_revenue) - Number(a.referred_revenue));
+  return (
+    <Page title="Referrals" subtitle="Customers bringing friends: codes, attribution, fraud checks and rewards.">
+      <BlockStack gap="400">
+        <ErrorBanner error={kpis.error} onRetry={kpis.reload} title="Orbit could not load the referral figures" />
+        {k && (
+          <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+            {[
+              ["New customers referred", ratio(k.share_referred), `${formatNumber(k.referred_new_customers)} of ${formatNumber(k.new_customers)}, last 90 days`],
+              ["Friend conversion", ratio(k.friend_conversion), `${formatNumber(k.referred_orders)} orders from ${formatNumber(k.clicks)} link clicks`],
+              ["Referred revenue", formatMoney(k.referred_revenue), "Orders that came through referrals"],
+              ["Reward cost", formatMoney(k.reward_cost), `${ratio(k.cost_to_revenue)} of referred revenue`],
+            ].map(([label, value, help]) => (
+              <Card key={label}>
+                <BlockStack gap="100">
+                  <Text as="h3" variant="headingSm" tone="subdued">
+                    {label}
+                  </Text>
+                  <Text as="p" variant="headingXl">
+                    {value}
+                  </Text>
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {help}
+                  </Text>
+                </BlockStack>
+              </Card>
+            ))}
+          </InlineGrid>
+        )}
+        <ReviewQueue
+          queue={queue}
+          onDecided={() => {
+            queue.refresh();
+            referrals.refresh();
+            kpis.refresh();
+          }}
+        />
+        <Layout>
+          <Layout.Section>
+            <Card padding="0">
+              <Tabs tabs={TABS} selected={tab} onSelect={setTab}>
+                <ErrorBanner error={referrals.error} onRetry={referrals.reload} />
+                {referrals.loading && !referrals.data ? (
+                  <LoadingCard />
+                ) : (referrals.data?.referrals ?? []).length === 0 ? (
+                  <Empty heading="No referrals here yet">Referred orders appear as friends use an advocate's code or link.</Empty>
+                ) : (
+                  <DataTable
+                    columnContentTypes={["text", "text", "text", "numeric", "text", "text"]}
+                    headings={["Date", "Advocate", "Friend", "Order", "Status", "Findings"]}
+                    rows={referrals.data.referrals.map((r) => [
+                      formatDate(r.ordered_at),
+                      r.advocate.customer_name,
+                      r.friend.customer_id ? <RouterLink key="f" url={`/customers/${r.friend.customer_id}`}>{r.friend.name}</RouterLink> : r.friend.name,
+                      formatMoney(r.order_total, r.currency),
+                      <Badge key="s" tone={STATUS_TONE[r.status]}>{humanize(r.status)}</Badge>,
+                      <Reasons key="r" reasons={r.reasons} />,
+                    ])}
+                  />
+                )}
+              </Tabs>
+            </Card>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Top advocates
+                  </Text>
+                  {leaders.length === 0 ? (
+                    <Text tone="subdued">Customers with a paid order can become advocates; their codes and results list here.</Text>
+                  ) : (
+                    leaders.slice(0, 10).map((a, index) => (
+                      <InlineStack key={a.id} align="space-between" wrap={false}>
+                        <Text as="span">
+                          {index + 1}. <RouterLink url={`/customers/${a.customer_id}`}>{a.customer_name}</RouterLink>{" "}
+                          <Text as="span" tone="subdued">
+                            {a.code}
+                          </Text>
+                        </Text>
+                        <Text as="span" numeric>
+                          {formatMoney(a.referred_revenue)}
+                        </Text>
+                      </InlineStack>
+                    ))
+                  )}
+                </BlockStack>
+              </Card>
+              {settings.data && (
+                <ReferralSettingsForm
+                  initial={settings.data.settings}
+                  onSave={(body) => apiFetch("/api/referrals/settings", { method: "PUT", body })}
+                />
+              )}
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </BlockStack>
+    </Page>
+  );
+}
