@@ -8,7 +8,7 @@ keys of the seeded records and of Shopify's webhook bodies. Changes to existing 
 
 from __future__ import annotations
 
-import copy
+import json
 import secrets
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,17 +21,22 @@ from devstore.store import Record, Shop, gid
 Basket = list[tuple[Record, Record, int]]  # (product, variant, quantity)
 
 
+def clone(value: Any) -> Any:
+    """A deep copy of a JSON-shaped record (a JSON round trip is many times faster than deepcopy)."""
+    return json.loads(json.dumps(value))
+
+
 def embedded_customer(customer: Record) -> Record:
-    snapshot = {key: copy.deepcopy(customer.get(key)) for key in EMBEDDED_CUSTOMER_KEYS}
+    snapshot = {key: clone(customer.get(key)) for key in EMBEDDED_CUSTOMER_KEYS}
     return snapshot
 
 
 def new_customer(
     shop: Shop, template: Record, customer_id: int, fields: dict[str, Any], at: datetime
 ) -> Record:
-    record = copy.deepcopy(template)
+    record = clone(template)
     address_id = shop.next_id()
-    address = copy.deepcopy(template.get("default_address")) if template.get("default_address") else None
+    address = clone(template.get("default_address")) if template.get("default_address") else None
     if address is not None:
         address.update(
             id=address_id,
@@ -77,7 +82,7 @@ def basket_lines(
         price = Decimal(str(variant.get("price") or "0"))
         tax = (price * quantity * tax_rate).quantize(CENT, ROUND_HALF_UP)
         variant_title = None if variant.get("title") in (None, "Default Title") else variant["title"]
-        line = copy.deepcopy(template_line)
+        line = clone(template_line)
         line.update(
             id=line_id,
             admin_graphql_api_id=nested_gid("LineItem", line_id),
@@ -127,7 +132,7 @@ def new_order(
     shipping = ZERO if items >= Decimal("50") else Decimal("5.95")
     total = items + tax + shipping
     email = customer.get("email") if customer else f"guest{order_id}@example.com"
-    order = copy.deepcopy(template)
+    order = clone(template)
     totals = {"subtotal_price": items, "total_discounts": ZERO, "total_tax": tax, "total_price": total}
     for name, amount in totals.items():
         order[name] = money(amount)
@@ -175,7 +180,7 @@ def new_order(
 
 
 def fulfilled(shop: Shop, order: Record, at: datetime) -> Record:
-    order = copy.deepcopy(order)
+    order = clone(order)
     fulfillment_id = shop.next_id()
     order["fulfillments"].append(
         {
@@ -204,7 +209,7 @@ def fulfilled(shop: Shop, order: Record, at: datetime) -> Record:
 
 
 def cancelled(order: Record, reason: str, at: datetime) -> Record:
-    order = copy.deepcopy(order)
+    order = clone(order)
     for name in ("subtotal_price", "total_discounts", "total_tax", "total_price"):
         order[f"current_{name}"] = money(ZERO)
         order[f"current_{name}_set"] = money_set(ZERO, order.get("currency") or "USD")
@@ -223,7 +228,7 @@ def cancelled(order: Record, reason: str, at: datetime) -> Record:
 
 def refunded(shop: Shop, order: Record, line: Record, at: datetime) -> tuple[Record, Record]:
     """The order after refunding all of `line`, and the refund itself (refunds/create body)."""
-    order = copy.deepcopy(order)
+    order = clone(order)
     currency = order.get("currency") or shop.currency
     quantity = int(line.get("current_quantity", line["quantity"]))
     subtotal = (Decimal(line["price"]) * quantity).quantize(CENT)
@@ -253,7 +258,7 @@ def refunded(shop: Shop, order: Record, line: Record, at: datetime) -> tuple[Rec
                 "total_tax": float(tax),
                 "subtotal_set": money_set(subtotal, currency),
                 "total_tax_set": money_set(tax, currency),
-                "line_item": copy.deepcopy(line),
+                "line_item": clone(line),
             }
         ],
         "transactions": [refund_transaction(order, transaction_id, subtotal + tax, at, currency)],
@@ -301,11 +306,11 @@ def refund_transaction(
 
 def new_checkout(shop: Shop, template: Record, customer: Record, basket: Basket, at: datetime) -> Record:
     checkout_id = shop.next_id()
-    checkout = copy.deepcopy(template)
+    checkout = clone(template)
     template_line = (template.get("line_items") or [{}])[0]
     lines = []
     for product, variant, quantity in basket:
-        line = copy.deepcopy(template_line)
+        line = clone(template_line)
         line.update(
             key=secrets.token_hex(16),
             product_id=product["id"],
@@ -359,8 +364,8 @@ def checkout_delete_body(checkout: Record) -> Record:
 
 def new_product(shop: Shop, template: Record, title: str, price: Decimal, at: datetime) -> Record:
     product_id, variant_id = shop.next_id(), shop.next_id()
-    product = copy.deepcopy(template)
-    variant = copy.deepcopy((template.get("variants") or [{}])[0])
+    product = clone(template)
+    variant = clone((template.get("variants") or [{}])[0])
     handle = "-".join(title.lower().split())
     variant.update(
         id=variant_id,

@@ -16,7 +16,6 @@ order.refund {id, line_item_id?}, checkout.create {customer_id, lines}, checkout
 
 from __future__ import annotations
 
-import copy
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -69,7 +68,7 @@ class ChangeFeed:
         outgoing = Outgoing(
             shop=shop.domain,
             topic=topic,
-            body=copy.deepcopy(body),
+            body=build.clone(body),
             webhook_id=str(uuid.uuid4()),
             event_id=event_id or str(uuid.uuid4()),
             triggered_at=triggered_at_header(at),
@@ -148,7 +147,7 @@ def customer_create(feed: ChangeFeed, shop: Shop, change: dict[str, Any]) -> Rec
 
 
 def customer_update(feed: ChangeFeed, shop: Shop, change: dict[str, Any]) -> Record:
-    record = copy.deepcopy(find(shop, "customers", change))
+    record = build.clone(find(shop, "customers", change))
     at = feed.tick(shop)
     record.update({k: change[k] for k in CUSTOMER_FIELDS if k in change}, updated_at=iso(at))
     shop.customers[record["id"]] = record
@@ -257,7 +256,7 @@ def checkout_create(feed: ChangeFeed, shop: Shop, change: dict[str, Any]) -> Rec
 
 
 def checkout_update(feed: ChangeFeed, shop: Shop, change: dict[str, Any]) -> Record:
-    checkout = copy.deepcopy(find(shop, "checkouts", change))
+    checkout = build.clone(find(shop, "checkouts", change))
     at = feed.tick(shop)
     checkout.update(email=change.get("email", checkout.get("email")), updated_at=iso(at))
     shop.checkouts[checkout["id"]] = checkout
@@ -294,7 +293,7 @@ def product_create(feed: ChangeFeed, shop: Shop, change: dict[str, Any]) -> Reco
 
 
 def product_update(feed: ChangeFeed, shop: Shop, change: dict[str, Any]) -> Record:
-    product = copy.deepcopy(find(shop, "products", change))
+    product = build.clone(find(shop, "products", change))
     at = feed.tick(shop)
     product.update({k: change[k] for k in PRODUCT_FIELDS if k in change}, updated_at=iso(at))
     if "price" in change and product.get("variants"):

@@ -76,7 +76,8 @@ class FaultyDelivery:
         self.sender = sender
         self.settings = settings or FaultSettings()
         self.rng = random.Random(self.settings.seed)
-        self.lock = threading.Lock()
+        # Re-entrant: a future that is already done runs its callback (which locks) at once.
+        self.lock = threading.RLock()
         self.window: list[Outgoing] = []
         self.delayed: list[tuple[float, int, Outgoing]] = []
         self.sequence = itertools.count()

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 from devstore.changes import ChangeError, ChangeFeed
+from devstore.discount_orders import with_referral
 from devstore.seeding.data.names import EMAIL_DOMAINS, FEMALE_FIRST_NAMES, LAST_NAMES, MALE_FIRST_NAMES
 from devstore.store import Record, Shop
 
@@ -82,7 +83,9 @@ class Traffic:
             return lead and {"kind": kind, "id": lead["id"]}
         if kind in ("order.create", "order.guest"):
             customer = self.pick(shop.customers) if kind == "order.create" else None
-            return {"kind": "order.create", "customer_id": customer and customer["id"], "lines": self.lines()}
+            wanted = {"kind": "order.create", "customer_id": customer and customer["id"]}
+            wanted["lines"] = self.lines()
+            return with_referral(wanted, shop, customer, rng)  # draws only if the shop has referral codes
         if kind == "order.fulfil":
             order = self.pick(
                 shop.orders, lambda o: not o.get("cancelled_at") and not o.get("fulfillment_status")

@@ -120,6 +120,7 @@ class WebhookSender:
         self._worker: threading.Thread | None = None
         self._in_flight = 0
         self._closed = False
+        self._clients = threading.local()
 
     def subscription_url(self, topic: str) -> str | None:
         """The app's endpoint for a topic: its toml `uri`, joined to the app's base URL."""
@@ -209,14 +210,26 @@ class WebhookSender:
 
     # Internals ----------------------------------------------------------------------------
 
+    def _client(self) -> httpx.Client:
+        """One client per thread (attempts run on request, retry and fault-sender threads):
+        building a client costs an SSL context, far more than the delivery itself."""
+        client = getattr(self._clients, "client", None)
+        if client is None:
+            client = httpx.Client(follow_redirects=False)
+            self._clients.client = client
+        return client
+
     def _attempt(self, delivery: Delivery) -> DeliveryAttempt:
         delivery.attempts += 1
         status_code: int | None = None
         error: str | None = None
         try:
-            # A fresh client per attempt: attempts run on request threads and the retry thread.
-            with httpx.Client(timeout=self.config.webhook_timeout, follow_redirects=False) as client:
-                response = client.post(delivery.url, content=delivery.body, headers=delivery.headers)
+            response = self._client().post(
+                delivery.url,
+                content=delivery.body,
+                headers=delivery.headers,
+                timeout=self.config.webhook_timeout,
+            )
             status_code = response.status_code
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code}"
