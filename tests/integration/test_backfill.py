@@ -17,11 +17,13 @@ from sqlalchemy import func, select
 from app import db
 from app.models import Checkout, Customer, JobRun, Order, OrderLine, Refund, Shop
 from devstore.bulk import bulk_operations
+from devstore.changes import change_feed
 from devstore.seed import make_demo_shop
 from devstore.state import DevstoreConfig
 from devstore.store import Store
 from devstore.testing import DevstoreServer
 from jobs.backfill import resume_backfill, run_backfill
+from jobs.reconcile import reconcile_shop
 from tests.conftest import APP_URL, CLIENT_ID, CLIENT_SECRET, DEMO_SHOP
 from tests.integration.pipeline_compare import compare_customers, compare_orders, compare_products
 
@@ -152,3 +154,53 @@ def test_a_worker_killed_mid_apply_resumes_without_loss_or_double_count(app, cli
         assert compare_orders(session, shop_id, store_shop, detailed_ids=set()) == []
         assert compare_products(session, shop_id, store_shop) == []
     assert count(app, OrderLine) == sum(len(o["line_items"]) for o in store_shop.orders.values())
+
+
+def test_reconciliation_catches_up_with_changes_no_webhook_reported(app, client, shopify, devstore):
+    """This module's devstore subscribes the app to nothing: every change below is a webhook
+    Orbit never got, and only reconciliation (updated_at since the backfill) brings it in."""
+    shop_id = install(app, client, shopify)
+    with app.app_context():
+        run_id = run_backfill(shop_id)
+    assert finish(app, run_id) == "succeeded"
+    shop = devstore.store.get(DEMO_SHOP)
+    feed = change_feed(devstore.state)
+    variant = next(iter(shop.products.values()))["variants"][0]["id"]
+    customer = feed.apply(
+        shop, {"kind": "customer.create", "first_name": "Ann", "last_name": "Lee", "email": "a@x.io"}
+    )
+    feed.apply(shop, {"kind": "customer.update", "id": customer["id"], "note": "VIP", "state": "enabled"})
+    order = feed.apply(
+        shop, {"kind": "order.create", "customer_id": customer["id"], "lines": [{"variant_id": variant}]}
+    )
+    feed.apply(shop, {"kind": "order.refund", "id": order["id"]})
+    open_order = next(
+        o for o in shop.orders.values() if not o["cancelled_at"] and not o["fulfillment_status"]
+    )
+    feed.apply(shop, {"kind": "order.fulfil", "id": open_order["id"]})
+    feed.apply(
+        shop,
+        {"kind": "product.update", "id": next(iter(shop.products)), "price": "99.00", "title": "Renamed"},
+    )
+    with app.app_context():
+        session = db.request_session()
+        assert compare_customers(session, shop_id, shop) != []  # Orbit is behind
+
+    with app.app_context():
+        counts = reconcile_shop(shop_id)
+    assert (
+        counts["customers_applied"] >= 1 and counts["orders_applied"] >= 2 and counts["products_applied"] >= 1
+    )
+    with app.app_context():
+        session = db.request_session()
+        assert compare_customers(session, shop_id, shop) == []
+        assert compare_orders(session, shop_id, shop, detailed_ids=set()) == []
+        assert compare_products(session, shop_id, shop) == []
+        refund = session.scalars(select(Refund).where(Refund.order_shopify_id == order["id"])).one()
+        # The paged query (unlike a bulk one) carries the refund's lines.
+        assert [line["line_item_shopify_id"] for line in refund.line_items] == [order["line_items"][0]["id"]]
+        run = session.scalars(select(JobRun).where(JobRun.kind == "reconcile")).one()
+        assert run.status == "succeeded" and run.checkpoint["until"]
+    with app.app_context():
+        again = reconcile_shop(shop_id)  # the next window starts where this one ended
+    assert again.get("customers_applied", 0) <= counts["customers_applied"]
