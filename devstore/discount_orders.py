@@ -12,6 +12,7 @@ An order with none of these keys is left exactly as the change feed built it.
 from __future__ import annotations
 
 import copy
+import random
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -131,3 +132,31 @@ def apply_code(shop: Shop, order: Record, customer: Record | None, code: str) ->
     ]
     discount["usage_count"] = int(discount.get("usage_count") or 0) + 1
     discount.setdefault("used_by", []).append((customer or {}).get("id"))
+
+
+REFERRAL_TAG = "orbit-referral"  # the tag Orbit puts on advocates' codes
+
+
+def with_referral(
+    change: dict[str, Any], shop: Shop, customer: Record | None, rng: random.Random
+) -> dict[str, Any]:
+    """Traffic: half of the first orders of new customers use an advocate's code, arriving by the
+    referral link. A shop without referral codes draws nothing, so its traffic is unchanged."""
+    codes = sorted(
+        str(r["code"])
+        for r in shop.discount_codes.values()
+        if REFERRAL_TAG in (r.get("tags") or []) and r.get("status", "ACTIVE") == "ACTIVE"
+    )
+    if not codes or customer is None:
+        return change
+    if any((o.get("customer") or {}).get("id") == customer["id"] for o in shop.orders.values()):
+        return change
+    if rng.random() >= 0.5:
+        return change
+    code = rng.choice(codes)
+    return {
+        **change,
+        "discount_code": code,
+        "landing_site": f"/apps/orbit/r/{code}",
+        "browser_ip": f"198.51.100.{rng.randrange(1, 255)}",
+    }

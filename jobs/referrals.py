@@ -18,7 +18,7 @@ from app import db
 from app.models import Advocate, Shop, utcnow
 from app.queues import queue
 from app.redis_conn import redis
-from app.referral_program import advocates, attribution, counts, rewards
+from app.referral_program import advocates, attribution, counts, reversal, rewards
 from app.referral_program.settings import load
 from app.shopify.client import AdminClient
 from jobs.context import with_app_context
@@ -79,13 +79,18 @@ def run_referrals(shop_id: int, now: str | None = None) -> dict[str, int]:
         summary.update(rewards.evaluate_holds(session, shop, clock))
         summary["advocates_changed"] = counts.sync_referral_counts(session, shop_id)
     redis().set(WATERMARK.format(shop_id=shop_id), started.isoformat())
+    if summary["advocates_changed"]:
+        from jobs.analytics import request_incremental
+
+        # Their referral_count changed: the advocates segment (tag orbit:advocate) follows.
+        request_incremental(shop_id)
     with db.transaction() as session:
         due = rewards.due_rewards(session, shop_id)
     summary["issued"] = sum(1 for reward_id in due if rewards.issue_reward(reward_id, client))
     with db.transaction() as session:
-        summary["reversed_or_flagged"] = rewards.reverse_after_refund(
-            session, session.get(Shop, shop_id), client, clock
-        )
+        refunded = reversal.refunded_after_issue(session, shop_id)
+    summary["reversed_or_flagged"] = sum(1 for r in refunded if reversal.reverse_reward(r, client, clock))
+
     return summary
 
 

@@ -269,7 +269,7 @@ def referral_kpis() -> Response:
         return bad_argument(exc)
     end = utcnow()
     start = end - timedelta(days=days)
-    figures = kpis.ratios(kpis.program_figures(db.request_session(), g.shop.id, start, end))
+    figures = kpis.ratios(kpis.program_figures(db.request_session(), g.shop.id, start))
     for name in ("referred_revenue", "reward_cost"):
         figures[name] = money(figures[name])
     return jsonify(**figures, **{"from": iso(start), "to": iso(end)})

@@ -4,7 +4,7 @@ clicks, and reward cost against referred revenue. Queries here, ratios in `ratio
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -42,7 +42,12 @@ def ratios(figures: ProgramFigures) -> dict[str, Any]:
     }
 
 
-def program_figures(session: Session, shop_id: int, start: datetime, end: datetime) -> ProgramFigures:
+def program_figures(
+    session: Session, shop_id: int, start: datetime, end: datetime | None = None
+) -> ProgramFigures:
+    """Figures for [start, end); no `end` means up to now, including stamps a little ahead of our
+    clock (Shopify's and ours are never exactly in step)."""
+    far = end or datetime.max.replace(tzinfo=UTC)
     first_orders = (
         select(Order.customer_shopify_id, func.min(Order.processed_at).label("first_at"))
         .where(Order.shop_id == shop_id, Order.deleted_at.is_(None), Order.customer_shopify_id.is_not(None))
@@ -52,9 +57,9 @@ def program_figures(session: Session, shop_id: int, start: datetime, end: dateti
     new_customers = session.scalar(
         select(func.count())
         .select_from(first_orders)
-        .where(first_orders.c.first_at >= start, first_orders.c.first_at < end)
+        .where(first_orders.c.first_at >= start, first_orders.c.first_at < far)
     )
-    in_period = (Referral.shop_id == shop_id, Referral.ordered_at >= start, Referral.ordered_at < end)
+    in_period = (Referral.shop_id == shop_id, Referral.ordered_at >= start, Referral.ordered_at < far)
     referred = session.execute(
         select(
             func.count(Referral.id),
@@ -66,7 +71,7 @@ def program_figures(session: Session, shop_id: int, start: datetime, end: dateti
         select(func.count(ReferralClick.id)).where(
             ReferralClick.shop_id == shop_id,
             ReferralClick.clicked_at >= start,
-            ReferralClick.clicked_at < end,
+            ReferralClick.clicked_at < far,
         )
     )
     issued = session.execute(
@@ -74,7 +79,7 @@ def program_figures(session: Session, shop_id: int, start: datetime, end: dateti
             Reward.shop_id == shop_id,
             Reward.status.in_(("issued", "flagged")),
             Reward.issued_at >= start,
-            Reward.issued_at < end,
+            Reward.issued_at < far,
         )
     ).one()
     return ProgramFigures(

@@ -12,6 +12,7 @@ with its reason.
      credit of the same amount made since the first attempt;
   3. record the Shopify id and `issued`, and commit.
 A crash before 1 leaves the row as it was; between 1 and 3 the look-up finds what step 2 made.
+A refund after issuance is handled in app/referral_program/reversal.py.
 `ORBIT_REFERRAL_CRASH_AT` names a step at which the process kills itself (tests only; the code
 path is the production one).
 """
@@ -213,58 +214,3 @@ def due_rewards(session: Session, shop_id: int) -> list[int]:
             select(Reward.id).where(Reward.shop_id == shop_id, Reward.status == "earned").order_by(Reward.id)
         )
     )
-
-
-def reverse_after_refund(session: Session, shop: Shop, client: AdminClient, now: datetime) -> int:
-    """Issued rewards whose friend's order was later cancelled or refunded in full: take the
-    reward back (an unused code is deactivated, store credit debited) or flag it, per settings."""
-    settings = load(shop.settings)
-    issued = session.scalars(
-        select(Reward).where(Reward.shop_id == shop.id, Reward.status == "issued").order_by(Reward.id)
-    ).all()
-    changed = 0
-    for reward in issued:
-        referral = session.get(Referral, reward.referral_id)
-        progress = order_progress(session, shop.id, referral)
-        if progress is None or not (progress.cancelled or progress.refunded >= progress.total):
-            continue
-        changed += 1
-        referral.status = "void"
-        add_finding(
-            referral, "refunded_after_reward", "reject", "The order was refunded after the reward was issued."
-        )
-        if settings["refund_after_issue"] == "flag":
-            reward.status, reward.reversal_note = (
-                "flagged",
-                "Refunded after issuance: for the merchant to decide.",
-            )
-            continue
-        reward.status, reward.reversed_at = "reversed", now
-        if reward.kind == "discount_code":
-            node = discount_operations.find_code(client, reward.code)
-            used = int(((node or {}).get("codeDiscount") or {}).get("asyncUsageCount") or 0)
-            if used:
-                reward.status, reward.reversed_at = "flagged", None
-                reward.reversal_note = "Refunded after issuance, and the advocate already used the code."
-            elif node is not None:
-                discount_operations.deactivate_code(client, node["id"])
-                reward.reversal_note = "Refunded after issuance: the unused code was deactivated."
-        else:
-            account = store_credit_operations.credits_since(
-                client,
-                f"gid://shopify/Customer/{session.get(Advocate, reward.advocate_id).customer_shopify_id}",
-                Decimal(reward.amount),
-                reward.attempted_at - CLOCK_SKEW,
-            )
-            match = next((t for t in account if t["id"] == reward.shopify_gid), None)
-            try:
-                if match is None:
-                    raise LookupError("credit not found")
-                store_credit_operations.debit(
-                    client, match["account"]["id"], Decimal(reward.amount), reward.currency
-                )
-                reward.reversal_note = "Refunded after issuance: the store credit was debited."
-            except Exception as exc:  # noqa: BLE001 - recorded for the merchant, not retried blindly
-                reward.status, reward.reversed_at = "flagged", None
-                reward.reversal_note = f"Refunded after issuance; could not debit the credit ({exc})."
-    return changed

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app import db
@@ -139,3 +140,75 @@ def test_a_refunded_order_earns_nothing(referral_shop):
     assert rewards(shop) == []
     with shop.app.app_context():
         assert db.request_session().scalar(select(Advocate.code)) == code
+
+
+def test_an_advocate_who_referred_a_friend_is_tagged_through_the_push_pipeline(referral_shop):
+    from jobs.analytics import recompute_dirty
+    from jobs.push import push_shop
+
+    shop = referral_shop
+    shop.settings()
+    advocate_id, code = enrolled_advocate(shop)
+    with shop.app.app_context():
+        recompute_dirty(shop.shop_id)
+        push_shop(shop.shop_id)
+    assert "orbit:advocate" not in str(shop.dev.customers[advocate_id].get("tags"))
+
+    friend = shop.new_customer("tagged.friend@example.com")
+    shop.change(
+        kind="order.create",
+        customer_id=friend,
+        lines=shop.lines(),
+        discount_code=code,
+        browser_ip="198.51.100.90",
+        shipping_address={"address1": "5 Ash Way", "city": "Reno", "zip": "89501", "country_code": "US"},
+    )
+    shop.sync()
+    assert shop.run()["advocates_changed"] == 1
+    with shop.app.app_context():
+        recompute_dirty(shop.shop_id)
+        push_shop(shop.shop_id)
+    assert "orbit:advocate" in str(shop.dev.customers[advocate_id].get("tags"))
+    assert "orbit:advocate" not in str(shop.dev.customers[friend].get("tags"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "policy", "status"),
+    [
+        ("discount_code", "reverse", "reversed"),
+        ("store_credit", "reverse", "reversed"),
+        ("discount_code", "flag", "flagged"),
+    ],
+)
+def test_a_refund_after_the_reward_was_issued_reverses_or_flags_it(referral_shop, kind, policy, status):
+    from devstore.resolvers.store_credit import accounts
+
+    shop = referral_shop
+    shop.settings(advocate_reward={"kind": kind, "amount": "10"}, refund_after_issue=policy)
+    _, code = enrolled_advocate(shop)
+    friend = shop.new_customer("late.refund@example.org")
+    order = shop.change(
+        kind="order.create",
+        customer_id=friend,
+        lines=shop.lines(),
+        discount_code=code,
+        browser_ip="198.51.100.99",
+        shipping_address={"address1": "8 Fir Street", "city": "Tulsa", "zip": "74103", "country_code": "US"},
+    )
+    shop.sync()
+    shop.run()
+    assert shop.run(utcnow() + timedelta(days=15))["issued"] == 1
+    shop.change(kind="order.refund", id=order["id"])
+    shop.sync()
+
+    assert shop.run(utcnow() + timedelta(days=16))["reversed_or_flagged"] == 1
+    assert shop.run(utcnow() + timedelta(days=17))["reversed_or_flagged"] == 0
+    [reward] = rewards(shop)
+    assert reward.status == status and reward.reversal_note
+    assert [r.status for r in referrals(shop)] == ["void"]
+    if kind == "discount_code":
+        expected = "EXPIRED" if policy == "reverse" else "ACTIVE"
+        assert find_by_code(shop.dev, reward.code)["status"] == expected
+    else:
+        [account] = accounts(shop.dev).values()
+        assert account["balance"] == 0 and [t["kind"] for t in account["transactions"]] == ["credit", "debit"]

@@ -76,3 +76,28 @@ def test_a_badly_signed_proxy_request_is_refused(referral_shop, client):
         response = client.get(f"/proxy/r/{code}?{urlencode(params, doseq=True)}")
         assert response.status_code == 401, params
     assert clicks(shop) == 1
+
+
+def test_traffic_brings_referred_first_orders_once_the_shop_has_advocates(referral_shop):
+    shop = referral_shop
+    shop.settings()
+    advocate_id = shop.buyer()
+    shop.sync()
+    code = shop.enrol(advocate_id)["code"]
+    before = set(shop.dev.orders)
+    response = httpx.post(
+        f"{shop.devstore.url}/_devstore/shops/{shop.domain}/traffic",
+        json={"changes": 150, "seed": 3},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    referred = [
+        o
+        for i, o in shop.dev.orders.items()
+        if i not in before and any(d["code"] == code for d in o["discount_codes"])
+    ]
+    assert referred, response.json()
+    assert all(o["landing_site"] == f"/apps/orbit/r/{code}" for o in referred)
+    shop.sync()
+    summary = shop.run()
+    assert summary["attributed"] == len(referred)
