@@ -64,6 +64,16 @@ def app_namespace(info: Info) -> str:
     return f"app--{int(hashlib.sha256(info.context.client_id.encode()).hexdigest()[:8], 16)}"
 
 
+def resolve_namespace(info: Info, namespace: str | None) -> str:
+    """None or `$app` -> the app's reserved namespace; `$app:x` -> `app--<id>--x` (Shopify's
+    shorthand for app-reserved namespaces)."""
+    if not namespace or namespace == "$app":
+        return app_namespace(info)
+    if namespace.startswith("$app:"):
+        return f"{app_namespace(info)}--{namespace[5:]}"
+    return namespace
+
+
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -119,7 +129,7 @@ def exists(info: Info, type_name: str, record_id: int) -> bool:
 
 def check_input(info: Info, index: int, given: dict[str, Any], store: dict[str, Any]) -> tuple[Any, list]:
     """(key into the store, errors) for one MetafieldsSetInput."""
-    namespace = given.get("namespace") or app_namespace(info)
+    namespace = resolve_namespace(info, given.get("namespace"))
     key = given["key"]
     errors = []
     try:
@@ -205,7 +215,7 @@ def metafields_set(root: Any, info: Info, metafields: list[dict[str, Any]]) -> d
 
 
 def metafield_definition_create(root: Any, info: Info, definition: dict[str, Any]) -> dict[str, Any]:
-    namespace = definition.get("namespace") or app_namespace(info)
+    namespace = resolve_namespace(info, definition.get("namespace"))
     type_name = definition["type"]
     if type_name not in TYPES_SUPPORTED:
         return {
@@ -253,7 +263,7 @@ def owner_metafields(owner: dict[str, Any], info: Info, resource_type: str) -> l
 
 def metafield_one(resource_type: str):
     def resolve(owner: dict[str, Any], info: Info, key: str, namespace: str | None = None) -> Any:
-        slot = (f"gid://shopify/{resource_type}/{owner['id']}", namespace or app_namespace(info), key)
+        slot = (f"gid://shopify/{resource_type}/{owner['id']}", resolve_namespace(info, namespace), key)
         return metafield_store(info.context.shop)["values"].get(slot)
 
     return resolve
@@ -263,7 +273,8 @@ def metafield_many(resource_type: str):
     def resolve(owner: dict[str, Any], info: Info, **args: Any) -> dict[str, Any]:
         found = owner_metafields(owner, info, resource_type)
         if args.get("namespace"):
-            found = [m for m in found if m["namespace"] == args["namespace"]]
+            wanted_namespace = resolve_namespace(info, args["namespace"])
+            found = [m for m in found if m["namespace"] == wanted_namespace]
         if args.get("keys"):
             wanted = set(args["keys"])
             found = [m for m in found if f"{m['namespace']}.{m['key']}" in wanted]

@@ -161,3 +161,13 @@ def test_a_bulk_mutation_refuses_a_missing_file_and_a_query(api):
     with pytest.raises(UserErrors) as not_a_mutation:
         bulk_mutations.run_bulk_mutation(api, "query Q { shop { id } }", path, "x")
     assert not_a_mutation.value.errors[0]["code"] == "INVALID_MUTATION"
+
+
+def test_the_app_reserved_namespace_shorthand_reads_and_writes_one_place(api, push_shop):
+    owner = customer_gid(push_shop)
+    written = metafield_operations.set_metafields(
+        api, [{"ownerId": owner, "namespace": "$app:recs", "key": "next", "value": "[]", "type": "json"}]
+    )
+    assert written[0]["namespace"].startswith("app--") and written[0]["namespace"].endswith("--recs")
+    assert metafield_operations.read_metafield(api, owner, "$app:recs", "next")["value"] == "[]"
+    assert metafield_operations.read_metafield(api, owner, written[0]["namespace"], "next") is not None
