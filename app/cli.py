@@ -41,6 +41,9 @@ def worker(burst: bool, name: str | None) -> None:
         from jobs.recommendations import start_ticker as start_recommendations_ticker
 
         start_recommendations_ticker(current_app._get_current_object())  # daily full recommendations build
+        from jobs.referrals import start_ticker as start_referrals_ticker
+
+        start_referrals_ticker(current_app._get_current_object())  # hourly referral holds and rewards
     rq_worker = Worker(all_queues(), connection=redis(), serializer=JSONSerializer, name=name)
     rq_worker.work(burst=burst, with_scheduler=True)
 

@@ -5,14 +5,21 @@
   after issuance. Queued per shop with a deterministic id (coalesced like the drain), after each
   drain and periodically; `now` (ISO-8601) lets tests and back-fills pass the hold clock.
 - `enrol_advocate(shop_id, customer_id)`: give a customer a code, link and metafield.
+- `start_ticker(app)`: the worker queues `run_all` every REFERRALS_INTERVAL_SECONDS (default
+  hourly), so holds mature and rewards go out in shops that see no new orders.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import datetime, timedelta
 
+from flask import Flask
+from redis.exceptions import RedisError
 from rq import Retry
+from sqlalchemy import select
 
 from app import db
 from app.models import Advocate, Shop, utcnow
@@ -107,3 +114,37 @@ def enrol_advocate(shop_id: int, customer_id: int) -> dict[str, str]:
             gid, written = advocates.publish(AdminClient(None, domain), advocate, settings)
             advocate.discount_gid, advocate.metafield_written_at = gid, written
         return {"code": advocate.code, "link": advocate.link or "", "discount_gid": advocate.discount_gid}
+
+
+DEFAULT_INTERVAL_SECONDS = 3600
+
+
+@with_app_context
+def run_all() -> int:
+    """Queue a run for every installed shop whose program is on (the periodic pass)."""
+    with db.transaction() as session:
+        shop_ids = list(session.scalars(select(Shop.id).where(Shop.state == "installed").order_by(Shop.id)))
+    queued = 0
+    for shop_id in shop_ids:
+        before = queue("sync").count
+        request_referral_run(shop_id)
+        queued += int(queue("sync").count > before)
+    return queued
+
+
+def start_ticker(app: Flask) -> threading.Thread:
+    """A daemon thread queueing `run_all` every REFERRALS_INTERVAL_SECONDS."""
+    interval = float(app.config.get("REFERRALS_INTERVAL_SECONDS", DEFAULT_INTERVAL_SECONDS))
+
+    def tick() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                with app.app_context():
+                    queue("sync").enqueue("jobs.referrals.run_all", job_id="referrals-run-all", result_ttl=0)
+            except (RedisError, OSError):
+                log.warning("could not queue the referral pass: Redis unavailable")
+
+    thread = threading.Thread(target=tick, name="referrals-ticker", daemon=True)
+    thread.start()
+    return thread

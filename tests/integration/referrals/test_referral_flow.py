@@ -212,3 +212,32 @@ def test_a_refund_after_the_reward_was_issued_reverses_or_flags_it(referral_shop
     else:
         [account] = accounts(shop.dev).values()
         assert account["balance"] == 0 and [t["kind"] for t in account["transactions"]] == ["credit", "debit"]
+
+
+def test_a_drain_queues_the_referral_run_and_a_worker_attributes_the_order(referral_shop):
+    from rq import SimpleWorker
+    from rq.serializers import JSONSerializer
+
+    from app.queues import queue
+    from app.redis_conn import redis
+    from jobs.referrals import run_all
+
+    shop = referral_shop
+    shop.settings()
+    _, code = enrolled_advocate(shop)
+    friend = shop.new_customer("worker.friend@example.com")
+    shop.change(
+        kind="order.create",
+        customer_id=friend,
+        lines=shop.lines(),
+        discount_code=code,
+        browser_ip="198.51.100.5",
+    )
+    shop.sync()  # the drain's after_drain hook queues the shop's referral run
+    with shop.app.app_context():
+        assert queue("sync").fetch_job(f"referrals-shop-{shop.shop_id}") is not None
+        SimpleWorker([queue("sync")], connection=redis(), serializer=JSONSerializer).work(burst=True)
+    assert [r.order_shopify_id for r in referrals(shop)] != []
+    with shop.app.app_context():
+        assert run_all() == 1  # the periodic pass: only this shop has its program on
+        assert run_all() == 0  # already waiting: coalesced
