@@ -33,6 +33,7 @@ class LiveStack:
     devstore_url: str
     process: subprocess.Popen
     output: list[str]
+    instance: Path
 
     def token(self) -> str:
         response = httpx.get(f"{self.app_url}/auth/dev-session-token", params={"shop": DEMO_SHOP}, timeout=10)
@@ -87,6 +88,7 @@ def start_stack(instance: Path, customers: int = 120) -> LiveStack:
             # Keep reading the launcher's output so its pipe never fills and blocks it.
             threading.Thread(target=lambda: [output.append(x) for x in process.stdout], daemon=True).start()
             app_url = f"http://127.0.0.1:{port}"
-            return LiveStack(match.group(1), app_url, f"http://127.0.0.1:{devstore_port}", process, output)
+            devstore_url = f"http://127.0.0.1:{devstore_port}"
+            return LiveStack(match.group(1), app_url, devstore_url, process, output, instance)
     os.killpg(process.pid, signal.SIGKILL)
     raise RuntimeError("the app did not start:\n" + "".join(output)[-3000:])

@@ -100,11 +100,7 @@ def test_settings_save_and_survive_a_reload(page, stack):
     [
         ("/activity", "activity", "Webhooks, last 24 hours"),
         ("/customers", "customers", "Search by name, email or tag"),
-        (
-            "/recommendations",
-            "recommendations",
-            "Recommendations aren't available in this version of Orbit yet",
-        ),
+        ("/recommendations", "recommendations", "Coverage"),
         ("/no-such-page", None, None),
     ],
 )

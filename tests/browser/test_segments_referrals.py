@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
+from app.models import Advocate, Referral, Shop
 from tests.browser.conftest import open_page, screenshot
+from tests.browser.live_stack import DEMO_SHOP
 
 pytestmark = pytest.mark.browser
 
@@ -80,3 +86,45 @@ def test_referrals_page_shows_the_program(page, stack):
     expect(page.get_by_role("heading", name=re.compile(r"Review queue \(\d+\)"))).to_be_visible(timeout=15000)
     expect(page.get_by_role("button", name="Save program settings")).to_be_visible()
     screenshot(page, "referrals")
+
+
+def put_a_referral_in_review(stack) -> tuple[int, str]:
+    """A referral the fraud checks sent to review, written into the live app's database (the
+    referral flow that produces one end to end is tested with the referral program)."""
+    customers = [c for c in stack.api("GET", "/api/customers?limit=50").json()["customers"] if c["orders"]]
+    advocate, friend = customers[0], customers[1]
+    engine = create_engine(f"sqlite:///{stack.instance / 'orbit.db'}", connect_args={"timeout": 30})
+    try:
+        with Session(engine) as session, session.begin():
+            shop_id = session.scalars(select(Shop.id).where(Shop.domain == DEMO_SHOP)).one()
+            code = f"TEST-{int(time.time())}"
+            row = Advocate(shop_id=shop_id, customer_shopify_id=advocate["id"], code=code)
+            session.add(row)
+            session.flush()
+            referral = Referral(
+                shop_id=shop_id, advocate_id=row.id, order_shopify_id=int(time.time()),
+                friend_customer_shopify_id=friend["id"], code=code, via="discount_code",
+                order_total=Decimal("42.00"), currency="USD", ordered_at=datetime.now(UTC), status="review",
+                findings=[{"rule": "shared_network", "action": "review",
+                           "reason": "The friend ordered from the advocate's network"}],
+            )  # fmt: skip
+            session.add(referral)
+            session.flush()
+            return referral.id, friend["name"]
+    finally:
+        engine.dispose()
+
+
+def test_approve_a_referral_in_the_review_queue(page, stack):
+    referral_id, friend = put_a_referral_in_review(stack)
+    open_page(page, stack, "/referrals")
+    expect(page.get_by_text("The friend ordered from the advocate's network").first).to_be_visible(
+        timeout=15000
+    )
+    screenshot(page, "referrals-review-queue")
+
+    page.get_by_role("button", name=f"Approve referral of {friend}").first.click()
+
+    expect(page.get_by_role("button", name=f"Approve referral of {friend}")).to_have_count(0, timeout=10000)
+    decided = {r["id"]: r for r in stack.api("GET", "/api/referrals?limit=200").json()["referrals"]}
+    assert decided[referral_id]["status"] != "review" and decided[referral_id]["decided_at"]

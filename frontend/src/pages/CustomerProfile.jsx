@@ -57,6 +57,7 @@ function Predictions({ facts, currency }) {
 export default function CustomerProfile({ params }) {
   const { data, error, loading, reload, refresh } = useApi(`/api/customers/${encodeURIComponent(params.id)}`);
   const analytics = useApi(`/api/customers/${encodeURIComponent(params.id)}/analytics`);
+  const recommended = useApi(`/api/recommendations/customers/${encodeURIComponent(params.id)}`);
   const [logging, setLogging] = useState(false);
   if (loading && !data) return <LoadingPage title="Customer" />;
   if (error && !data) {
@@ -153,13 +154,13 @@ export default function CustomerProfile({ params }) {
                   </Text>
                 </BlockStack>
               </Card>
-              {data.recommendations && (
+              {recommended.data?.recommendations?.length > 0 && (
                 <Card>
                   <BlockStack gap="200">
                     <Text as="h2" variant="headingMd">
                       Recommended next
                     </Text>
-                    {data.recommendations.map((item) => (
+                    {recommended.data.recommendations.slice(0, 6).map((item) => (
                       <Text as="p" key={`${item.kind}-${item.product_id}`}>
                         {item.title} <Text as="span" tone="subdued">({humanize(item.kind)})</Text>
                       </Text>
