@@ -28,13 +28,38 @@ from app.models import Shop, WebhookDelivery, utcnow
 from app.redis_conn import redis
 from jobs.context import with_app_context
 from jobs.drain_hooks import after_drain
+from webhooks import batch_upserts, records
 from webhooks.drain_queue import clear_pending_flag, request_drain
 from webhooks.handlers import Outcome, ignored
+from webhooks.handlers.results import outcome_of
 from webhooks.topics import handler_module_for
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# Full-body upserts the drain applies many at a time (webhooks/batch_upserts.py); every other
+# topic goes through its handler one delivery at a time.
+BATCHABLE = {
+    **dict.fromkeys(
+        ("customers/create", "customers/update", "customers/enable", "customers/disable"),
+        ("customers", records.customer_from_rest),
+    ),
+    **dict.fromkeys(
+        ("orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/fulfilled"),
+        ("orders", records.order_from_rest),
+    ),
+    **dict.fromkeys(("products/create", "products/update"), ("products", records.product_from_rest)),
+    **dict.fromkeys(("checkouts/create", "checkouts/update"), ("checkouts", records.checkout_from_rest)),
+    "refunds/create": ("refunds", records.refund_from_rest),
+}
+# Refunds after orders: a refund marks its order's customer, which the orders may just have brought.
+BATCH_APPLIERS = (
+    ("customers", batch_upserts.upsert_customers),
+    ("products", batch_upserts.upsert_products),
+    ("checkouts", batch_upserts.upsert_checkouts),
+    ("orders", batch_upserts.upsert_orders),
+    ("refunds", batch_upserts.upsert_refunds),
+)
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 DRAIN_LOCK = "orbit:drain-lock:{shop_id}"
 DEFAULT_LOCK_TTL_SECONDS = 120
@@ -76,27 +101,75 @@ def _record_failure(delivery: WebhookDelivery, error: Exception) -> None:
         delivery.next_attempt_at = utcnow() + RETRY_BACKOFF[delivery.attempts - 1]
 
 
+def _finish(delivery: WebhookDelivery, outcome: Outcome, touched: set[int], totals: Counter[str]) -> None:
+    delivery.status = outcome.status
+    delivery.last_error = outcome.reason
+    delivery.next_attempt_at = None
+    delivery.attempts += 1
+    delivery.processed_at = utcnow()
+    touched.update(outcome.customer_ids)
+    totals[outcome.status] += 1
+
+
+def _apply_one(session: Session, shop: Shop, delivery: WebhookDelivery, touched: set[int], totals) -> None:
+    try:
+        # A savepoint per delivery: one bad row does not undo the batch.
+        with session.begin_nested():
+            outcome = apply_delivery(session, shop, delivery)
+    except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
+        log.warning("delivery %s (%s) failed: %s", delivery.id, delivery.topic, exc)
+        _record_failure(delivery, exc)
+        totals["failed"] += 1
+        return
+    _finish(delivery, outcome, touched, totals)
+
+
+def _apply_run(session: Session, shop: Shop, run: list[WebhookDelivery], touched: set[int], totals) -> None:
+    """Consecutive full-body upserts, applied table by table in multi-row statements; if that
+    fails, the run is undone and applied row by row (so one bad row is pinned down)."""
+    parsed: list[tuple[WebhookDelivery, str, object]] = []
+    for delivery in run:
+        kind, parse = BATCHABLE[delivery.topic]
+        try:
+            parsed.append((delivery, kind, parse(json.loads(delivery.payload))))
+        except Exception as exc:  # noqa: BLE001 - a body the handler could not read either
+            _record_failure(delivery, exc)
+            totals["failed"] += 1
+    if not parsed:
+        return
+    try:
+        with session.begin_nested():
+            results = {}
+            for kind, apply_many in BATCH_APPLIERS:
+                items = [(delivery, record) for delivery, k, record in parsed if k == kind]
+                if items:
+                    answers = apply_many(session, shop.id, [record for _, record in items])
+                    results.update(
+                        {delivery.id: answer for (delivery, _), answer in zip(items, answers, strict=True)}
+                    )
+    except Exception as exc:  # noqa: BLE001 - retried row by row below
+        log.warning("batched apply of %s deliveries failed (%s); applying one by one", len(parsed), exc)
+        for delivery, _, _ in parsed:
+            _apply_one(session, shop, delivery, touched, totals)
+        return
+    for delivery, _, _ in parsed:
+        _finish(delivery, outcome_of(results[delivery.id]), touched, totals)
+
+
 def drain_batch(
     session: Session, shop: Shop, batch: list[WebhookDelivery], touched: set[int]
 ) -> Counter[str]:
     totals: Counter[str] = Counter()
+    run: list[WebhookDelivery] = []
     for delivery in batch:
-        try:
-            # A savepoint per delivery: one bad row does not undo the batch.
-            with session.begin_nested():
-                outcome = apply_delivery(session, shop, delivery)
-        except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
-            log.warning("delivery %s (%s) failed: %s", delivery.id, delivery.topic, exc)
-            _record_failure(delivery, exc)
-            totals["failed"] += 1
+        if delivery.topic in BATCHABLE:
+            run.append(delivery)
             continue
-        delivery.status = outcome.status
-        delivery.last_error = outcome.reason
-        delivery.next_attempt_at = None
-        delivery.attempts += 1
-        delivery.processed_at = utcnow()
-        touched.update(outcome.customer_ids)
-        totals[outcome.status] += 1
+        # Order between kinds of work is kept: the run so far goes first.
+        _apply_run(session, shop, run, touched, totals)
+        run = []
+        _apply_one(session, shop, delivery, touched, totals)
+    _apply_run(session, shop, run, touched, totals)
     return totals
 
 

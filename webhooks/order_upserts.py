@@ -33,7 +33,7 @@ ORDER_TOMBSTONE_FILLER = {
 }
 
 
-def _order_values(record: OrderRecord) -> dict[str, Any]:
+def order_values(record: OrderRecord) -> dict[str, Any]:
     return {
         "shopify_id": record.shopify_id,
         "shopify_created_at": record.created_at,
@@ -63,31 +63,36 @@ def _order_values(record: OrderRecord) -> dict[str, Any]:
     }
 
 
+def line_values(shop_id: int, order_row_id: int, record: OrderRecord) -> list[dict[str, Any]]:
+    # Keyed by line id: a body listing a line twice must not trip the unique constraint.
+    lines = {line.shopify_id: line for line in record.lines}
+    return [
+        {
+            "shop_id": shop_id,
+            "order_id": order_row_id,
+            "shopify_id": line.shopify_id,
+            "product_shopify_id": line.product_shopify_id,
+            "variant_shopify_id": line.variant_shopify_id,
+            "title": line.title,
+            "sku": line.sku,
+            "quantity": line.quantity,
+            "price": line.price,
+            "total_discount": line.total_discount,
+        }
+        for line in lines.values()
+    ]
+
+
+# The name jobs/backfill_upserts.py imports.
+_order_values = order_values
+
+
 def _replace_lines(session: Session, shop_id: int, order_row_id: int, record: OrderRecord) -> None:
     # Core statements: an ORM delete would scan the session's identity map on every call.
     session.execute(ORDER_LINES.delete().where(ORDER_LINES.c.order_id == order_row_id))
-    # Keyed by line id: a body listing a line twice must not trip the unique constraint.
-    lines = {line.shopify_id: line for line in record.lines}
-    if not lines:
-        return
-    session.execute(
-        ORDER_LINES.insert(),
-        [
-            {
-                "shop_id": shop_id,
-                "order_id": order_row_id,
-                "shopify_id": line.shopify_id,
-                "product_shopify_id": line.product_shopify_id,
-                "variant_shopify_id": line.variant_shopify_id,
-                "title": line.title,
-                "sku": line.sku,
-                "quantity": line.quantity,
-                "price": line.price,
-                "total_discount": line.total_discount,
-            }
-            for line in lines.values()
-        ],
-    )
+    values = line_values(shop_id, order_row_id, record)
+    if values:
+        session.execute(ORDER_LINES.insert(), values)
 
 
 def _refund_statement(dialect: str) -> Any:
@@ -110,8 +115,8 @@ def _refund_statement(dialect: str) -> Any:
     return statement
 
 
-def _write_refund(session: Session, shop_id: int, record: RefundRecord) -> None:
-    values = {
+def refund_values(shop_id: int, record: RefundRecord) -> dict[str, Any]:
+    return {
         "shop_id": shop_id,
         "shopify_id": record.shopify_id,
         "order_shopify_id": record.order_shopify_id,
@@ -121,7 +126,17 @@ def _write_refund(session: Session, shop_id: int, record: RefundRecord) -> None:
         "processed_at": record.processed_at,
         "shopify_created_at": record.created_at,
     }
-    session.execute(_refund_statement(session.get_bind().dialect.name), values)
+
+
+def write_refunds(session: Session, shop_id: int, records: list[RefundRecord]) -> None:
+    unique = {record.shopify_id: record for record in records}  # one row may not be hit twice
+    if unique:
+        statement = _refund_statement(session.get_bind().dialect.name)
+        session.execute(statement, [refund_values(shop_id, record) for record in unique.values()])
+
+
+def _write_refund(session: Session, shop_id: int, record: RefundRecord) -> None:
+    write_refunds(session, shop_id, [record])
 
 
 def upsert_order(session: Session, shop_id: int, record: OrderRecord, *, source: str) -> UpsertResult:
@@ -130,7 +145,7 @@ def upsert_order(session: Session, shop_id: int, record: OrderRecord, *, source:
             Order.shop_id == shop_id, Order.shopify_id == record.shopify_id
         )
     )
-    row_id = guarded_upsert(session, Order, shop_id, _order_values(record))
+    row_id = guarded_upsert(session, Order, shop_id, order_values(record))
     if row_id is None:
         return stale_result(session, Order, shop_id, record.shopify_id, record.updated_at)
     _replace_lines(session, shop_id, row_id, record)

@@ -171,8 +171,8 @@ def remove_customer_tags(
     return _update_customer_fields(session, shop_id, shopify_id, {"tags": kept})
 
 
-def upsert_checkout(session: Session, shop_id: int, record: CheckoutRecord, *, source: str) -> UpsertResult:
-    values = {
+def _checkout_values(record: CheckoutRecord) -> dict[str, Any]:
+    return {
         "shopify_id": record.shopify_id,
         "shopify_created_at": record.created_at,
         "shopify_updated_at": record.updated_at,
@@ -189,7 +189,10 @@ def upsert_checkout(session: Session, shop_id: int, record: CheckoutRecord, *, s
         "source_name": record.source_name,
         "completed_at": record.completed_at,
     }
-    row_id = guarded_upsert(session, Checkout, shop_id, values)
+
+
+def upsert_checkout(session: Session, shop_id: int, record: CheckoutRecord, *, source: str) -> UpsertResult:
+    row_id = guarded_upsert(session, Checkout, shop_id, _checkout_values(record))
     if row_id is None:
         return stale_result(session, Checkout, shop_id, record.shopify_id, record.updated_at)
     customers = frozenset({record.customer_shopify_id} - {None})
@@ -209,8 +212,8 @@ def delete_checkout(
     return UpsertResult(True, customer_ids=customers, row_id=row_id)
 
 
-def upsert_product(session: Session, shop_id: int, record: ProductRecord, *, source: str) -> UpsertResult:
-    values = {
+def _product_values(record: ProductRecord) -> dict[str, Any]:
+    return {
         "shopify_id": record.shopify_id,
         "shopify_created_at": record.created_at,
         "shopify_updated_at": record.updated_at,
@@ -222,7 +225,10 @@ def upsert_product(session: Session, shop_id: int, record: ProductRecord, *, sou
         "tags": list(record.tags),
         "variants": json_ready(record.variants),
     }
-    row_id = guarded_upsert(session, Product, shop_id, values)
+
+
+def upsert_product(session: Session, shop_id: int, record: ProductRecord, *, source: str) -> UpsertResult:
+    row_id = guarded_upsert(session, Product, shop_id, _product_values(record))
     if row_id is None:
         return stale_result(session, Product, shop_id, record.shopify_id, record.updated_at)
     return UpsertResult(True, row_id=row_id)

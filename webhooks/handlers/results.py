@@ -12,7 +12,7 @@ from webhooks.mirror_sql import UpsertResult
 def outcome_of(result: UpsertResult) -> Outcome:
     """Applied -> processed; stale or already deleted -> ignored, with the reason."""
     if result.applied:
-        return Outcome("processed", None, result.customer_ids)
+        return Outcome("processed", result.reason, result.customer_ids)
     return Outcome("ignored", result.reason, result.customer_ids)
 
 
