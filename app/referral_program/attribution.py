@@ -98,7 +98,9 @@ def recent_referrals(session: Session, shop_id: int, since: datetime) -> list[Re
         RecentReferral(
             order_id=row.order_shopify_id,
             created_at=row.ordered_at,
-            browser_ip=row.network,
+            # The stored network ("2001:db8:1:2::/64" or an IPv4 address): its first address
+            # lies in the same network, which is all the velocity rule compares.
+            browser_ip=row.network.split("/", 1)[0] if row.network else None,
             address_hashes=frozenset(row.address_hashes or []),
         )
         for row in rows

@@ -241,3 +241,26 @@ def test_a_drain_queues_the_referral_run_and_a_worker_attributes_the_order(refer
     with shop.app.app_context():
         assert run_all() == 1  # the periodic pass: only this shop has its program on
         assert run_all() == 0  # already waiting: coalesced
+
+
+def test_a_burst_of_referred_orders_from_one_network_waits_for_review(referral_shop):
+    shop = referral_shop
+    shop.settings(velocity={"window_days": 7, "max_orders_per_network": 3, "max_orders_per_address": 2})
+    _, code = enrolled_advocate(shop)
+    for n in range(4):  # four devices of one household or office: one IPv6 /64
+        friend = shop.new_customer(f"burst{n}@example.com")
+        shop.change(
+            kind="order.create",
+            customer_id=friend,
+            lines=shop.lines(),
+            discount_code=code,
+            browser_ip=f"2001:db8:77:5::{n + 1:x}",
+            shipping_address={"address1": f"{n + 1} Spruce Road", "zip": "10001", "country_code": "US"},
+        )
+        shop.sync()
+        shop.run()
+    statuses = [r.status for r in sorted(referrals(shop), key=lambda r: r.id)]
+    assert statuses == ["pending", "pending", "pending", "review"]
+    last = max(referrals(shop), key=lambda r: r.id)
+    assert [f["rule"] for f in last.findings] == ["network_velocity"]
+    assert "2001:db8:77:5::/64" in last.findings[0]["reason"]
