@@ -1,6 +1,7 @@
 import { Badge, BlockStack, Card, IndexTable, Page, Pagination, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { NotYetAvailable } from "../components/NotYet.jsx";
+import { RouterLink } from "../components/RouterLink.jsx";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
 import { formatMoney, formatNumber, humanize } from "../format.js";
 import { useRouter } from "../router.jsx";
@@ -43,7 +44,9 @@ export default function Leads() {
                   <IndexTable.Cell>
                     <BlockStack gap="050">
                       <Text as="span" fontWeight="semibold">
-                        {lead.name}
+                        <RouterLink url={`/customers/${lead.customer_id}`} onClick={(event) => event.stopPropagation()} style={{ color: "inherit", textDecoration: "none" }}>
+                          {lead.name}
+                        </RouterLink>
                       </Text>
                       <Text as="span" variant="bodySm" tone="subdued">
                         {lead.email || "—"}

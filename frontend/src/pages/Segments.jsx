@@ -1,6 +1,7 @@
 import { Badge, BlockStack, Card, IndexTable, InlineStack, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import { Suspense, lazy } from "react";
 import { NotYetAvailable } from "../components/NotYet.jsx";
+import { RouterLink } from "../components/RouterLink.jsx";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
 import { formatNumber } from "../format.js";
 import { useRouter } from "../router.jsx";
@@ -58,7 +59,10 @@ export default function Segments() {
                   <IndexTable.Cell>
                     <BlockStack gap="050">
                       <Text as="span" fontWeight="semibold">
-                        {segment.name}
+                        {/* A real link, so the row is reachable by keyboard as well as by click. */}
+                        <RouterLink url={`/segments/${segment.id}`} onClick={(event) => event.stopPropagation()} style={{ color: "inherit", textDecoration: "none" }}>
+                          {segment.name}
+                        </RouterLink>
                       </Text>
                       <Text as="span" variant="bodySm" tone="subdued">
                         {segment.description || segment.definition}
