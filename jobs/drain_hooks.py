@@ -22,3 +22,7 @@ def after_drain(shop_id: int, touched_customer_ids: Set[int]) -> None:
 
         # Coalesced like drains: one queued analytics job per shop; it reads dirty_customers.
         request_incremental(shop_id)
+        from jobs.recommendations import request_update
+
+        # The cheap recommendations path: those customers' lists, then their metafields.
+        request_update(shop_id, touched_customer_ids)

@@ -98,14 +98,20 @@ def request_update(shop_id: int, customer_ids: Iterable[int]) -> bool:
     ids = [int(c) for c in customer_ids]
     if not ids:
         return False
-    connection = redis()
-    connection.sadd(CUSTOMERS_KEY.format(shop_id=shop_id), *ids)
-    if not connection.set(PENDING_FLAG.format(shop_id=shop_id), 1, nx=True, ex=3600):
+    try:
+        connection = redis()
+        connection.sadd(CUSTOMERS_KEY.format(shop_id=shop_id), *ids)
+        if not connection.set(PENDING_FLAG.format(shop_id=shop_id), 1, nx=True, ex=3600):
+            return False
+        # The push queue: this job's work ends in metafield writes, like the tag push (DESIGN 4.5).
+        queue("push").enqueue(
+            "jobs.recommendations.update_customers", shop_id, job_id=f"recs-update-{shop_id}", result_ttl=0
+        )
+        return True
+    except (RedisError, OSError):
+        # Called from the drain, which must not fail for this: the scheduled full build covers them.
+        log.warning("could not queue the recommendations update for shop %s: Redis unavailable", shop_id)
         return False
-    queue("analytics").enqueue(
-        "jobs.recommendations.update_customers", shop_id, job_id=f"recs-update-{shop_id}", result_ttl=0
-    )
-    return True
 
 
 def _take_requested(shop_id: int) -> set[int]:

@@ -15,6 +15,7 @@ batch on the next push, which is harmless (same values), and nothing is lost.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -24,7 +25,14 @@ from sqlalchemy.orm import Session
 from app.models import RecommendationPush, utcnow
 from app.models.recommendations import CUSTOMER, PRODUCT
 from app.shopify.client import AdminClient
-from app.shopify.metafield_operations import METAFIELDS_SET_LIMIT, create_definition, set_metafields
+from app.shopify.metafield_operations import (
+    METAFIELDS_SET_LIMIT,
+    MetafieldsSetError,
+    create_definition,
+    set_metafields,
+)
+
+log = logging.getLogger(__name__)
 
 PRODUCT_NAMESPACE = "shopify--discovery--product_recommendation"
 PRODUCT_KEY = "complementary_products"
@@ -67,6 +75,7 @@ class PushResult:
     sent: int = 0
     unchanged: int = 0
     calls: int = 0
+    refused: int = 0
 
 
 def changed_values(
@@ -123,12 +132,33 @@ def push_values(
     owners = sorted(changed)
     for start in range(0, len(owners), METAFIELDS_SET_LIMIT):
         batch = {owner: changed[owner] for owner in owners[start : start + METAFIELDS_SET_LIMIT]}
-        set_metafields(client, [metafield_input(owner_type, o, v) for o, v in batch.items()])
+        batch = _send(client, owner_type, batch, result)
         record_pushed(session, shop_id, owner_type, batch)
         batch_done()
         result.sent += len(batch)
         result.calls += 1
     return result
+
+
+def _send(client: AdminClient, owner_type: str, batch: dict[int, str], result: PushResult) -> dict[int, str]:
+    """Send one batch; when Shopify refuses some inputs (the call is atomic, so nothing was
+    written), drop those (e.g. a product deleted since the build) and send the rest once more.
+    Returns what was written; the refused owners are counted and retried on the next push."""
+    try:
+        set_metafields(client, [metafield_input(owner_type, o, v) for o, v in batch.items()])
+        return batch
+    except MetafieldsSetError as refused:
+        owners = list(batch)
+        bad = {e.get("elementIndex") for e in refused.errors}
+        if None in bad or not bad:
+            raise
+        log.warning("metafieldsSet refused %s %s: %s", owner_type, [owners[i] for i in bad], refused.errors)
+        result.refused += len(bad)
+        result.calls += 1
+        rest = {o: v for i, (o, v) in enumerate(batch.items()) if i not in bad}
+        if rest:
+            set_metafields(client, [metafield_input(owner_type, o, v) for o, v in rest.items()])
+        return rest
 
 
 def ensure_customer_definition(client: AdminClient) -> None:

@@ -16,9 +16,23 @@ from typing import Any
 from graphql import GraphQLAbstractType, GraphQLResolveInfo, is_non_null_type
 
 from devstore import staged_uploads
-from devstore.resolvers import bulk, checkouts, customers, orders, pipeline_fields, products, root, shop
-from devstore.resolvers import bulk_mutation, metafields, segments, tags
-from devstore.resolvers import discounts, order_buyer, store_credit
+from devstore.resolvers import (
+    bulk,
+    bulk_mutation,
+    checkouts,
+    customers,
+    discounts,
+    metafields,
+    order_buyer,
+    orders,
+    pipeline_fields,
+    products,
+    root,
+    segments,
+    shop,
+    store_credit,
+    tags,
+)
 from devstore.resolvers.common import Typed, unsupported
 from devstore.resolvers.context import RequestContext
 

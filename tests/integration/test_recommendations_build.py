@@ -285,3 +285,58 @@ def test_api_refuses_bad_input_with_a_clear_4xx(client, recs_shop, devstore, pat
 
 def test_api_requires_a_session_token(client):
     assert client.get("/api/recommendations/products").status_code == 401
+
+
+def test_a_refused_metafield_does_not_block_the_rest_of_its_batch(app, recs_shop):
+    with app.app_context():
+        jobs.build_shop(recs_shop.shop_id, push=False)
+        del recs_shop.dev.products[D]  # deleted in Shopify after the build: C4's list names it
+        from app.recs import metafields, storage
+
+        session = db.request_session()
+        client = AdminClient(session, recs_shop.domain)
+        lists = storage.lists_for(session, recs_shop.shop_id, CUSTOMER)
+        wanted = {
+            c: metafields.metafield_value(r.product_shopify_id for r in rows) for c, rows in lists.items()
+        }
+        first = metafields.push_values(session, client, recs_shop.shop_id, CUSTOMER, wanted, session.commit)
+        again = metafields.push_values(session, client, recs_shop.shop_id, CUSTOMER, wanted, session.commit)
+        c4_field = client.execute(
+            CUSTOMER_RECOMMENDATIONS,
+            {"id": f"gid://shopify/Customer/{C4}"},
+            operation_name="RecsTestCustomerMetafield",
+        )["customer"]["metafield"]
+
+    assert (first.sent, first.refused) == (len(wanted) - 1, 1)
+    assert (again.sent, again.refused, again.unchanged) == (0, 1, len(wanted) - 1)  # C4 is retried, not lost
+    assert c4_field is None
+
+
+def test_order_updates_coalesce_into_one_push_queue_job_that_a_worker_runs(app, recs_shop):
+    from rq import SimpleWorker
+    from rq.serializers import JSONSerializer
+
+    from app.queues import queue
+    from app.redis_conn import redis
+
+    C5 = 505
+    recs_shop.dev.customers[C5] = {"id": C5, "email": "505@example.com", "tags": ""}
+    with app.app_context():
+        jobs.build_shop(recs_shop.shop_id, push=False)
+        with db.transaction() as session:
+            add_order(session, recs_shop.shop_id, 9, C5, 1, [A, B])
+        assert jobs.request_update(recs_shop.shop_id, [C5]) is True
+        assert jobs.request_update(recs_shop.shop_id, [C4]) is False  # joins the queued job
+        assert jobs.request_update(recs_shop.shop_id, []) is False
+        assert queue("push").job_ids == [f"recs-update-{recs_shop.shop_id}"]
+        SimpleWorker([queue("push")], connection=redis(), serializer=JSONSerializer).work(burst=True)
+        field = AdminClient(db.request_session(), recs_shop.domain).execute(
+            CUSTOMER_RECOMMENDATIONS,
+            {"id": f"gid://shopify/Customer/{C5}"},
+            operation_name="RecsTestCustomerMetafield",
+        )["customer"]["metafield"]
+    lists = stored(app, recs_shop.shop_id, CUSTOMER)
+    # What C5 bought comes back as buy-again; C, bought with A and with B by others, is new to C5.
+    kinds = {r.product_shopify_id: r.kind for r in lists[C5]}
+    assert kinds == {A: "buy_again", B: "buy_again", C: "new_to_you"}
+    assert json.loads(field["value"]) == [f"gid://shopify/Product/{r.product_shopify_id}" for r in lists[C5]]

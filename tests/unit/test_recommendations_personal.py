@@ -108,3 +108,17 @@ def test_one_customer_alone_gets_the_same_list_as_in_the_full_build():
     single = personal_recommendations(build_baskets(alone), 12.0, links, PersonalParams()).as_lists()[8]
     assert [(p, k) for p, k, _ in single] == [(p, k) for p, k, _ in full]
     assert [s for _, _, s in single] == pytest.approx([s for _, _, s in full])
+
+
+def test_top_per_row_keeps_the_best_per_row_with_ties_to_the_smaller_id():
+    from scipy import sparse
+
+    from app.recommendations.ranking import top_per_row
+
+    scores = sparse.csr_matrix(
+        np.array([[0.2, 0.9, 0.2, 0.0, 0.5], [0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 3.0, 0.0, 0.0]])
+    )
+    rows, cols, values = top_per_row(scores, 3, np.array([10, 20, 30, 40, 50]))
+    assert rows.tolist() == [0, 0, 0, 2]
+    assert cols.tolist() == [1, 4, 0, 2]  # 0.9, 0.5, then the 0.2 tie goes to id 10 over id 30
+    assert values.tolist() == [0.9, 0.5, 0.2, 3.0]
