@@ -115,19 +115,43 @@ def advocate_stats(session, shop_id: int, ids: list[int]) -> dict[int, dict[str,
     }
 
 
+ADVOCATE_SORTS = ("newest", "revenue", "referrals")
+
+
 @bp.get("/referrals/advocates")
 @session_token_required
 def list_advocates() -> Response:
-    """Advocates, newest first, with their referrals, referred revenue and rewards."""
+    """Advocates with their referrals, referred revenue and rewards; ?sort=newest (default) |
+    revenue | referrals. The ranking is done in SQL over all of the shop's advocates, so a page
+    of the leaderboard is the real top, not the top of the newest few."""
     try:
         limit, offset = int_arg("limit", 50, 1, 200), int_arg("offset", 0, 0, 10**9)
     except ValueError as exc:
         return bad_argument(exc)
+    sort = request.args.get("sort") or "newest"
+    if sort not in ADVOCATE_SORTS:
+        return error_response(400, f"sort must be one of {', '.join(ADVOCATE_SORTS)}")
     session = db.request_session()
     mine = Advocate.shop_id == g.shop.id
-    rows = list(
-        session.scalars(select(Advocate).where(mine).order_by(Advocate.id.desc()).limit(limit).offset(offset))
-    )
+    statement = select(Advocate).where(mine)
+    if sort != "newest":
+        # The same referrals the stats count as revenue (kpis.COUNTED): pending, review, earned.
+        counted = (
+            select(
+                Referral.advocate_id,
+                func.count(Referral.id).label("referrals"),
+                func.sum(Referral.order_total).label("revenue"),
+            )
+            .where(Referral.shop_id == g.shop.id, Referral.status.in_(kpis.COUNTED))
+            .group_by(Referral.advocate_id)
+            .subquery()
+        )
+        primary = counted.c.revenue if sort == "revenue" else counted.c.referrals
+        secondary = counted.c.referrals if sort == "revenue" else counted.c.revenue
+        statement = statement.outerjoin(counted, counted.c.advocate_id == Advocate.id).order_by(
+            func.coalesce(primary, 0).desc(), func.coalesce(secondary, 0).desc()
+        )
+    rows = list(session.scalars(statement.order_by(Advocate.id.desc()).limit(limit).offset(offset)))
     names = customer_names(session, g.shop.id, {a.customer_shopify_id for a in rows})
     stats = advocate_stats(session, g.shop.id, [a.id for a in rows])
     total = session.scalar(select(func.count(Advocate.id)).where(mine))
