@@ -1,6 +1,8 @@
 """The admin UI's initial JavaScript, gzipped (budget: 400 KB): the module scripts and module
 preloads that frontend/dist/index.html loads before any page is shown. Builds the bundle first
-when it is missing (`make run` does the same)."""
+when it is missing (`make run` does the same). Exits 1 when the initial JS is over budget and 2
+when index.html names no initial script (a broken build would otherwise pass as 0 KB), so CI and
+scripts can gate on it."""
 
 from __future__ import annotations
 
@@ -19,11 +21,14 @@ def initial_scripts(index_html: str) -> list[str]:
     return [path for path in scripts + preloads if path.startswith("/assets/")]
 
 
-def main() -> None:
+def main() -> int:
     dist = FRONTEND / "dist"
     if not (dist / "index.html").exists():
         subprocess.run(["npm", "run", "build"], cwd=FRONTEND, check=True, capture_output=True)
     scripts = initial_scripts((dist / "index.html").read_text())
+    if not scripts:
+        print("no initial module script in frontend/dist/index.html: is the build broken?")
+        return 2
     sizes = {
         path: len(gzip.compress((dist / path.lstrip("/")).read_bytes(), compresslevel=9)) for path in scripts
     }
@@ -38,7 +43,8 @@ def main() -> None:
     verdict = "within budget" if total_kb < BUDGET_KB else "OVER BUDGET"
     print(f"initial JS: {total_kb:.1f} KB gzipped (budget {BUDGET_KB} KB): {verdict}")
     print(f"pages and charts loaded on demand: {lazy / 1024:.1f} KB gzipped in all")
+    return 0 if total_kb < BUDGET_KB else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
