@@ -13,7 +13,8 @@ Formulas (all counts recency-weighted, an order of age a counting w = 0.5 ** (a 
 A pair is kept when C_ij >= min_support_orders (weighted co-orders: two fresh orders, or more
 older ones) and lift >= min_lift. `beta` slides the ranking from confidence (beta = 0: popular
 companions first) to lift (beta = 1: the most specific companions, noisy for rare products); it is
-tuned on a validation split in benchmarks/recommendations_quality.py. Archived or unavailable
+tuned on a validation split in benchmarks/recommendations_bought_together.py (and, for the pairs
+the personal lists draw on, benchmarks/recommendations_next_basket.py). Archived or unavailable
 products are neither anchors nor candidates, but their orders still count in N and n_i.
 """
 

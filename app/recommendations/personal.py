@@ -18,7 +18,7 @@ Formulas, for customer u and product p, with u's orders numbered m = 0 (latest),
 The top `limit` by score form one ranked list; an item u has bought is tagged buy_again, any
 other new_to_you. Everything for u depends only on u's own orders and the bought-together pairs,
 so one customer can be recomputed alone when an order arrives (the incremental path). Parameters
-are tuned on a validation split in benchmarks/recommendations_quality.py.
+are tuned on a validation split in benchmarks/recommendations_next_basket.py.
 """
 
 from __future__ import annotations

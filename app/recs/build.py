@@ -21,7 +21,8 @@ from app.recommendations.cooccurrence import CooccurrenceParams, bought_together
 from app.recommendations.personal import PersonalParams, personal_recommendations
 from app.recs import loading, storage
 
-# Tuned on a validation split of real baskets (benchmarks/recommendations_quality.py).
+# Tuned on a validation split of real baskets (benchmarks/recommendations_bought_together.py for
+# the pairs, benchmarks/recommendations_next_basket.py for the per-customer lists).
 COOCCURRENCE = CooccurrenceParams()
 PERSONAL = PersonalParams()
 
