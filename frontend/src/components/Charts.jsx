@@ -7,7 +7,7 @@ export function KpiLineChart({ series, height = 240 }) {
   return (
     <PolarisVizProvider themes={{ Light: { chartContainer: { backgroundColor: "transparent" } } }}>
       <div style={{ height }}>
-        <LineChart data={series} theme="Light" isAnimated={false} showLegend />
+        <LineChart data={series} theme="Light" isAnimated={false} showLegend={series.length > 1} />
       </div>
     </PolarisVizProvider>
   );

@@ -1,4 +1,4 @@
-import { Badge, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { apiFetch } from "../api.js";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
@@ -24,28 +24,30 @@ export default function Activity() {
   // Jobs move while the page is open: refresh every few seconds.
   const { data, error, loading, reload, refresh } = useApi("/api/activity", { pollMs: 5000 });
   const [retrying, setRetrying] = useState(null);
-  const [retryError, setRetryError] = useState(null);
+  // The last action that failed ({title, message, again}), shown once as a banner whose action
+  // runs it again.
+  const [actionError, setActionError] = useState(null);
   const [queueing, setQueueing] = useState(false);
   async function recompute() {
     setQueueing(true);
-    setRetryError(null);
+    setActionError(null);
     try {
       await apiFetch("/api/activity/recompute", { method: "POST" });
       refresh();
     } catch (failure) {
-      setRetryError(failure.message);
+      setActionError({ title: "Orbit could not start the recompute", message: failure.message, again: recompute });
     } finally {
       setQueueing(false);
     }
   }
   async function retry(id) {
     setRetrying(id);
-    setRetryError(null);
+    setActionError(null);
     try {
       await apiFetch(`/api/activity/dead-letters/${id}/retry`, { method: "POST" });
       refresh();
     } catch (failure) {
-      setRetryError(failure.message);
+      setActionError({ title: "Orbit could not retry that update", message: failure.message, again: () => retry(id) });
     } finally {
       setRetrying(null);
     }
@@ -60,10 +62,15 @@ export default function Activity() {
     >
       <BlockStack gap="400">
         <ErrorBanner error={error} onRetry={reload} title="Orbit could not load its activity" />
-        {retryError && (
-          <Text as="p" tone="critical">
-            {retryError}
-          </Text>
+        {actionError && (
+          <Banner
+            tone="critical"
+            title={actionError.title}
+            action={{ content: "Try again", onAction: actionError.again }}
+            onDismiss={() => setActionError(null)}
+          >
+            <p>{actionError.message}</p>
+          </Banner>
         )}
         {data && (
           <Layout>
@@ -128,8 +135,9 @@ export default function Activity() {
                       <Count label="Failed" value={day.failed + day.dead} tone={day.failed + day.dead ? "critical" : undefined} />
                     </InlineGrid>
                     <Text as="p" variant="bodySm" tone="subdued">
-                      Last update from Shopify {timeAgo(data.webhooks.last_received_at)}. All time:{" "}
-                      {formatNumber(data.webhooks.all_time.received)} received.
+                      {data.webhooks.last_received_at
+                        ? `Last update from Shopify ${timeAgo(data.webhooks.last_received_at)}. All time: ${formatNumber(data.webhooks.all_time.received)} received.`
+                        : "No updates from Shopify yet. They arrive as customers, orders and checkouts change in your store."}
                     </Text>
                   </BlockStack>
                 </Card>
@@ -138,11 +146,6 @@ export default function Activity() {
                     <Text as="h2" variant="headingMd">
                       Dead letters
                     </Text>
-                    {retryError && (
-                      <Text as="p" tone="critical">
-                        {retryError}
-                      </Text>
-                    )}
                     {data.dead_letters.length === 0 ? (
                       <Text as="p" tone="subdued">
                         None. Updates that fail after their retries would wait here for you.
@@ -154,7 +157,7 @@ export default function Activity() {
                             <Text as="p" fontWeight="semibold">
                               {letter.topic} <Badge tone="critical">{humanize(letter.status)}</Badge>
                             </Text>
-                            <Button size="slim" loading={retrying === letter.id} onClick={() => retry(letter.id)}>
+                            <Button size="slim" loading={retrying === letter.id} onClick={() => retry(letter.id)} accessibilityLabel={`Retry ${letter.topic} update`}>
                               Retry
                             </Button>
                           </InlineStack>

@@ -1,6 +1,7 @@
-import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, InlineGrid, InlineStack, Layout, Modal, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
+import { RouterLink } from "../components/RouterLink.jsx";
 import SupportContactForm from "../components/SupportContactForm.jsx";
 import Timeline from "../components/Timeline.jsx";
 import { formatDate, formatMoney, formatNumber, humanize } from "../format.js";
@@ -16,6 +17,27 @@ function Figure({ label, value }) {
         {value}
       </Text>
     </BlockStack>
+  );
+}
+
+// A side card's heading with its own loading skeleton and error banner (the rest of the profile
+// stays usable when one of its sources fails).
+function SideCard({ title, source, notFound, children }) {
+  let body = children;
+  if (source.loading && !source.data) body = <SkeletonBodyText lines={3} />;
+  else if (source.error?.status === 404 && !source.data) body = notFound;
+  else if (source.error && !source.data) {
+    body = <ErrorBanner error={source.error} onRetry={source.reload} title={`Orbit could not load the ${title.toLowerCase()}`} />;
+  }
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          {title}
+        </Text>
+        {body}
+      </BlockStack>
+    </Card>
   );
 }
 
@@ -51,6 +73,15 @@ function Predictions({ facts, currency }) {
         </InlineGrid>
       </BlockStack>
     </Card>
+  );
+}
+
+function NoRecommendations() {
+  return (
+    <Text as="p" tone="subdued">
+      Nothing to suggest yet. Products appear here once Orbit has built bought-together lists from your orders; see{" "}
+      <RouterLink url="/recommendations">Recommendations</RouterLink> for coverage.
+    </Text>
   );
 }
 
@@ -105,7 +136,7 @@ export default function CustomerProfile({ params }) {
                   </Text>
                   {timeline.length === 0 ? (
                     <Text as="p" tone="subdued">
-                      Nothing yet: orders, refunds, abandoned checkouts and support contacts appear here as they happen.
+                      Nothing yet: orders, refunds, abandoned checkouts and support contacts appear here as they happen. Use Log support contact to record a conversation with this customer.
                     </Text>
                   ) : (
                     <Timeline events={timeline} currency={figures.currency} />
@@ -116,7 +147,11 @@ export default function CustomerProfile({ params }) {
           </Layout.Section>
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
-              <Predictions facts={analytics.data?.customer} currency={figures.currency} />
+              {analytics.data || analytics.error?.status === 404 ? (
+                <Predictions facts={analytics.data?.customer} currency={figures.currency} />
+              ) : (
+                <SideCard title="Predictions" source={analytics} />
+              )}
               {analytics.data?.segments?.length > 0 && (
                 <Card>
                   <BlockStack gap="200">
@@ -125,9 +160,9 @@ export default function CustomerProfile({ params }) {
                     </Text>
                     <InlineStack gap="100">
                       {analytics.data.segments.map((segment) => (
-                        <Badge key={segment.id} tone="info">
-                          {segment.name}
-                        </Badge>
+                        <RouterLink key={segment.id} url={`/segments/${segment.id}`}>
+                          <Badge tone="info">{segment.name}</Badge>
+                        </RouterLink>
                       ))}
                     </InlineStack>
                   </BlockStack>
@@ -154,20 +189,21 @@ export default function CustomerProfile({ params }) {
                   </Text>
                 </BlockStack>
               </Card>
-              {recommended.data?.recommendations?.length > 0 && (
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      Recommended next
+              <SideCard
+                title="Recommended next"
+                source={recommended}
+                notFound={<NoRecommendations />}
+              >
+                {recommended.data?.recommendations?.length > 0 ? (
+                  recommended.data.recommendations.slice(0, 6).map((item) => (
+                    <Text as="p" key={`${item.kind}-${item.product_id}`}>
+                      {item.title} <Text as="span" tone="subdued">({humanize(item.kind)})</Text>
                     </Text>
-                    {recommended.data.recommendations.slice(0, 6).map((item) => (
-                      <Text as="p" key={`${item.kind}-${item.product_id}`}>
-                        {item.title} <Text as="span" tone="subdued">({humanize(item.kind)})</Text>
-                      </Text>
-                    ))}
-                  </BlockStack>
-                </Card>
-              )}
+                  ))
+                ) : (
+                  <NoRecommendations />
+                )}
+              </SideCard>
             </BlockStack>
           </Layout.Section>
         </Layout>

@@ -1,6 +1,5 @@
 import { Badge, BlockStack, Card, IndexTable, Page, Pagination, Text } from "@shopify/polaris";
 import { useState } from "react";
-import { NotYetAvailable } from "../components/NotYet.jsx";
 import { RouterLink } from "../components/RouterLink.jsx";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
 import { formatMoney, formatNumber, humanize } from "../format.js";
@@ -14,10 +13,11 @@ export default function Leads() {
   const [offset, setOffset] = useState(0);
   const { data, error, loading, reload } = useApi(`/api/leads?${new URLSearchParams({ limit: PAGE_SIZE, offset })}`);
   if (loading && !data) return <LoadingPage title="Leads" />;
-  if (error?.status === 404 && !data) {
+  if (error && !data) {
+    // Nothing to list after a failed first load: the banner with its retry, not an "empty" claim.
     return (
       <Page title="Leads">
-        <NotYetAvailable what="Lead scores" next="Leads ranked by score appear once Orbit's customer analytics run for your store." />
+        <ErrorBanner error={error} onRetry={reload} title="Orbit could not load your leads" />
       </Page>
     );
   }

@@ -1,6 +1,5 @@
 import { Badge, BlockStack, Card, DataTable, InlineGrid, InlineStack, Page, Pagination, Text } from "@shopify/polaris";
 import { useState } from "react";
-import { NotYetAvailable } from "../components/NotYet.jsx";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
 import { formatDateTime, formatNumber, formatPercent } from "../format.js";
 import { useApi } from "../useApi.js";
@@ -31,10 +30,11 @@ export default function Recommendations() {
     `/api/recommendations/products?${new URLSearchParams({ limit: PAGE_SIZE, offset })}`,
   );
   if (loading && !data) return <LoadingPage title="Recommendations" />;
-  if (error?.status === 404 && !data) {
+  if (error && !data) {
+    // Nothing to list after a failed first load: the banner with its retry, not an "empty" claim.
     return (
       <Page title="Recommendations">
-        <NotYetAvailable what="Recommendations" next="Bought-together lists appear here once Orbit has built them from your orders." />
+        <ErrorBanner error={error} onRetry={reload} title="Orbit could not load the recommendations" />
       </Page>
     );
   }

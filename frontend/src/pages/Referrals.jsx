@@ -1,7 +1,6 @@
-import { Badge, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Tabs, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, SkeletonBodyText, SkeletonDisplayText, Tabs, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { apiFetch } from "../api.js";
-import { NotYetAvailable } from "../components/NotYet.jsx";
 import { Empty, ErrorBanner, LoadingCard, LoadingPage } from "../components/PageStates.jsx";
 import ReferralSettingsForm from "../components/ReferralSettingsForm.jsx";
 import { RouterLink } from "../components/RouterLink.jsx";
@@ -31,6 +30,66 @@ function Reasons({ reasons }) {
         </Text>
       ))}
     </BlockStack>
+  );
+}
+
+const LEADERBOARD_SIZE = 10;
+
+// A section's skeleton under its real heading, so the page keeps its shape while it loads.
+function SectionSkeleton({ title, lines = 4 }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {title}
+        </Text>
+        <SkeletonDisplayText size="small" />
+        <SkeletonBodyText lines={lines} />
+      </BlockStack>
+    </Card>
+  );
+}
+
+function TopAdvocates({ advocates, programOn }) {
+  if (advocates.loading && !advocates.data) return <SectionSkeleton title="Top advocates" lines={5} />;
+  const leaders = advocates.data?.advocates ?? [];
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          Top advocates
+        </Text>
+        <Text as="p" variant="bodySm" tone="subdued">
+          By referred revenue
+        </Text>
+        <ErrorBanner error={advocates.error} onRetry={advocates.reload} title="Orbit could not load the advocates" />
+        {advocates.error && !advocates.data ? null : leaders.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {programOn
+              ? "No advocates yet. Customers with a paid order get a referral code; share the program with your best customers to start."
+              : "No advocates yet. Turn the referral program on in the settings below; customers with a paid order can then become advocates."}
+          </Text>
+        ) : (
+          <ol style={{ margin: 0, paddingLeft: 20 }} aria-label="Top advocates by referred revenue">
+            {leaders.map((a) => (
+              <li key={a.id}>
+                <InlineStack align="space-between" wrap={false}>
+                  <Text as="span">
+                    <RouterLink url={`/customers/${a.customer_id}`}>{a.customer_name}</RouterLink>{" "}
+                    <Text as="span" tone="subdued">
+                      {a.code}
+                    </Text>
+                  </Text>
+                  <Text as="span" numeric>
+                    {formatMoney(a.referred_revenue)}
+                  </Text>
+                </InlineStack>
+              </li>
+            ))}
+          </ol>
+        )}
+      </BlockStack>
+    </Card>
   );
 }
 
@@ -95,21 +154,14 @@ function ReviewQueue({ queue, onDecided }) {
 export default function Referrals() {
   const kpis = useApi("/api/referrals/kpis?days=90");
   const queue = useApi("/api/referrals/review?limit=50");
-  const advocates = useApi("/api/referrals/advocates?limit=50");
+  // Ranked by the server over every advocate, not sorted here from a page of them.
+  const advocates = useApi(`/api/referrals/advocates?${new URLSearchParams({ sort: "revenue", limit: LEADERBOARD_SIZE })}`);
   const settings = useApi("/api/referrals/settings");
   const [tab, setTab] = useState(0);
   const status = TABS[tab].id;
   const referrals = useApi(`/api/referrals?${new URLSearchParams(status === "all" ? { limit: 50 } : { status, limit: 50 })}`);
   if (kpis.loading && !kpis.data) return <LoadingPage title="Referrals" />;
-  if (kpis.error?.status === 404) {
-    return (
-      <Page title="Referrals">
-        <NotYetAvailable what="Referrals" next="The referral program's figures appear here once it runs for your store." />
-      </Page>
-    );
-  }
   const k = kpis.data;
-  const leaders = [...(advocates.data?.advocates ?? [])].sort((a, b) => Number(b.referred_revenue) - Number(a.referred_revenue));
   return (
     <Page title="Referrals" subtitle="Customers bringing friends: codes, attribution, fraud checks and rewards.">
       <BlockStack gap="400">
@@ -174,35 +226,23 @@ export default function Referrals() {
           </Layout.Section>
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
-              <Card>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    Top advocates
-                  </Text>
-                  {leaders.length === 0 ? (
-                    <Text tone="subdued">Customers with a paid order can become advocates; their codes and results list here.</Text>
-                  ) : (
-                    leaders.slice(0, 10).map((a, index) => (
-                      <InlineStack key={a.id} align="space-between" wrap={false}>
-                        <Text as="span">
-                          {index + 1}. <RouterLink url={`/customers/${a.customer_id}`}>{a.customer_name}</RouterLink>{" "}
-                          <Text as="span" tone="subdued">
-                            {a.code}
-                          </Text>
-                        </Text>
-                        <Text as="span" numeric>
-                          {formatMoney(a.referred_revenue)}
-                        </Text>
-                      </InlineStack>
-                    ))
-                  )}
-                </BlockStack>
-              </Card>
-              {settings.data && (
+              <TopAdvocates advocates={advocates} programOn={settings.data?.settings?.enabled} />
+              {settings.loading && !settings.data ? (
+                <SectionSkeleton title="Program settings" lines={8} />
+              ) : settings.data ? (
                 <ReferralSettingsForm
                   initial={settings.data.settings}
                   onSave={(body) => apiFetch("/api/referrals/settings", { method: "PUT", body })}
                 />
+              ) : (
+                <Card>
+                  <BlockStack gap="200">
+                    <Text as="h2" variant="headingMd">
+                      Program settings
+                    </Text>
+                    <ErrorBanner error={settings.error} onRetry={settings.reload} title="Orbit could not load the program settings" />
+                  </BlockStack>
+                </Card>
               )}
             </BlockStack>
           </Layout.Section>

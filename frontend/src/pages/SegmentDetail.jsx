@@ -1,6 +1,8 @@
 import { Badge, BlockStack, Card, DataTable, Layout, Page, Pagination, SkeletonBodyText, Text } from "@shopify/polaris";
 import { Suspense, lazy, useState } from "react";
+import { apiFetch } from "../api.js";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
+import SegmentPushCard from "../components/SegmentPushCard.jsx";
 import { formatDate, formatMoney, formatNumber } from "../format.js";
 import { RouterLink } from "../components/RouterLink.jsx";
 import { useApi } from "../useApi.js";
@@ -21,8 +23,21 @@ export default function SegmentDetail({ params }) {
   });
   const byId = Object.fromEntries((people.data?.customers ?? []).map((c) => [c.id, c]));
   const history = (all.data?.segments ?? []).find((x) => String(x.id) === String(params.id))?.size_history ?? [];
+  // The segment as last saved here (a push toggle answers it), else as loaded.
+  const [saved, setSaved] = useState(null);
   if (segment.loading && !segment.data) return <LoadingPage title="Segment" />;
-  const s = segment.data?.segment;
+  if (segment.error?.status === 404 && !segment.data) {
+    return (
+      <Page title="Segment not found" backAction={{ content: "Segments", url: "/segments" }}>
+        <Card>
+          <Empty heading="This segment doesn't exist" action={{ content: "See all segments", url: "/segments" }}>
+            It may have been deleted. Built-in segments and the ones you created are listed on the Segments page.
+          </Empty>
+        </Card>
+      </Page>
+    );
+  }
+  const s = saved && String(saved.id) === String(params.id) ? { ...segment.data?.segment, ...saved } : segment.data?.segment;
   const rows = members.data?.members ?? [];
   return (
     <Page
@@ -42,7 +57,8 @@ export default function SegmentDetail({ params }) {
                     {`Members (${formatNumber(s.size)})`}
                   </Text>
                 </div>
-                <ErrorBanner error={members.error} onRetry={members.reload} />
+                <ErrorBanner error={members.error} onRetry={members.reload} title="Orbit could not load the members" />
+                <ErrorBanner error={people.error} onRetry={people.reload} title="Orbit could not load the members' names and emails" />
                 {members.loading && !members.data ? (
                   <div style={{ padding: 16 }}>
                     <SkeletonBodyText lines={6} />
@@ -78,6 +94,12 @@ export default function SegmentDetail({ params }) {
             </Layout.Section>
             <Layout.Section variant="oneThird">
               <BlockStack gap="400">
+                <SegmentPushCard
+                  key={s.id}
+                  segment={s}
+                  onSave={(body) => apiFetch(`/api/segments/${id}`, { method: "PATCH", body })}
+                  onSaved={setSaved}
+                />
                 <Card>
                   <BlockStack gap="200">
                     <Text as="h2" variant="headingMd">
@@ -89,7 +111,15 @@ export default function SegmentDetail({ params }) {
                     </Text>
                   </BlockStack>
                 </Card>
-                {history.length > 1 && (
+                {all.loading && !all.data ? (
+                  <Card>
+                    <SkeletonBodyText lines={5} />
+                  </Card>
+                ) : all.error ? (
+                  <Card>
+                    <ErrorBanner error={all.error} onRetry={all.reload} title="Orbit could not load the size history" />
+                  </Card>
+                ) : history.length > 1 ? (
                   <Card>
                     <BlockStack gap="200">
                       <Text as="h2" variant="headingMd">
@@ -98,6 +128,17 @@ export default function SegmentDetail({ params }) {
                       <Suspense fallback={<SkeletonBodyText lines={5} />}>
                         <KpiLineChart series={sizeSeries(history)} height={180} />
                       </Suspense>
+                    </BlockStack>
+                  </Card>
+                ) : (
+                  <Card>
+                    <BlockStack gap="200">
+                      <Text as="h2" variant="headingMd">
+                        Size, last 30 days
+                      </Text>
+                      <Text as="p" tone="subdued">
+                        The chart starts once Orbit has counted this segment on two days; it counts every day.
+                      </Text>
                     </BlockStack>
                   </Card>
                 )}

@@ -1,6 +1,5 @@
 import { Badge, BlockStack, Card, IndexTable, InlineStack, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import { Suspense, lazy } from "react";
-import { NotYetAvailable } from "../components/NotYet.jsx";
 import { RouterLink } from "../components/RouterLink.jsx";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
 import { formatNumber } from "../format.js";
@@ -18,13 +17,11 @@ export default function Segments() {
   const { navigate } = useRouter();
   const { data, error, loading, reload } = useApi("/api/segments");
   if (loading && !data) return <LoadingPage title="Segments" />;
-  if (error?.status === 404 && !data) {
+  if (error && !data) {
+    // Nothing to list after a failed first load: the banner with its retry, not an "empty" claim.
     return (
       <Page title="Segments">
-        <NotYetAvailable
-          what="Segments"
-          next="Segment sizes, definitions and the custom-segment editor appear here once Orbit's segment service runs for your store."
-        />
+        <ErrorBanner error={error} onRetry={reload} title="Orbit could not load your segments" />
       </Page>
     );
   }

@@ -3,6 +3,7 @@ import { Suspense, lazy, useState } from "react";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
 import SupportContactForm from "../components/SupportContactForm.jsx";
 import { formatDate, formatDateTime, formatNumber, formatPercent, humanize } from "../format.js";
+import { hasWeeklyContacts, supportKpiCharts } from "../logic/supportKpis.js";
 import { useApi } from "../useApi.js";
 
 const KpiLineChart = lazy(() => import("../components/Charts.jsx").then((m) => ({ default: m.KpiLineChart })));
@@ -25,10 +26,6 @@ function Kpi({ label, value, help, id }) {
   );
 }
 
-function weekLabel(iso) {
-  return new Date(iso).toLocaleDateString(undefined, { month: "short", day: "numeric" });
-}
-
 export default function Support() {
   const kpis = useApi("/api/support/kpis?weeks=12");
   const contacts = useApi("/api/support/contacts?limit=20");
@@ -37,14 +34,7 @@ export default function Support() {
   if (kpis.loading && !kpis.data) return <LoadingPage title="Support" />;
   const current = kpis.data?.last_30_days;
   const weekly = kpis.data?.weekly ?? [];
-  const anyWeekly = weekly.some((week) => week.contacts > 0);
-  const series = [
-    { name: "CSAT %", data: weekly.map((w) => ({ key: weekLabel(w.week), value: w.csat_percent })) },
-    {
-      name: "First-contact resolution %",
-      data: weekly.map((w) => ({ key: weekLabel(w.week), value: w.first_contact_resolution_percent })),
-    },
-  ];
+  const anyWeekly = hasWeeklyContacts(weekly);
   return (
     <Page title="Support" subtitle="Log contacts with customers and follow how well support is going.">
       <BlockStack gap="400">
@@ -85,9 +75,27 @@ export default function Support() {
                   <Text as="h2" variant="headingMd">
                     Last 12 weeks
                   </Text>
-                  {anyWeekly ? (
+                  {!kpis.data ? (
+                    <Text as="p" tone="subdued">
+                      The weekly figures could not be loaded; use Try again above.
+                    </Text>
+                  ) : anyWeekly ? (
                     <Suspense fallback={<SkeletonBodyText lines={6} />}>
-                      <KpiLineChart series={series} />
+                      <BlockStack gap="400">
+                        {supportKpiCharts(weekly).map((chart, index) => (
+                          <section key={chart.id} aria-labelledby={`support-chart-${chart.id}`} data-chart={chart.id}>
+                            <BlockStack gap="100">
+                              <Text as="h3" variant="headingSm" id={`support-chart-${chart.id}`}>
+                                {chart.title}
+                              </Text>
+                              <Text as="p" variant="bodySm" tone="subdued">
+                                {chart.help}
+                              </Text>
+                              <KpiLineChart series={chart.series} height={index === 0 ? 220 : 160} />
+                            </BlockStack>
+                          </section>
+                        ))}
+                      </BlockStack>
                     </Suspense>
                   ) : (
                     <Text as="p" tone="subdued">
