@@ -31,6 +31,7 @@ from jobs.drain_hooks import after_drain
 from webhooks import batch_upserts, records
 from webhooks.drain_queue import clear_pending_flag, request_drain
 from webhooks.handlers import Outcome, ignored
+from webhooks.handlers import customers as customers_handler
 from webhooks.handlers.results import outcome_of
 from webhooks.topics import handler_module_for
 
@@ -135,6 +136,7 @@ def _apply_run(session: Session, shop: Shop, run: list[WebhookDelivery], touched
         except Exception as exc:  # noqa: BLE001 - a body the handler could not read either
             _record_failure(delivery, exc)
             totals["failed"] += 1
+    parsed = _without_own_echoes(session, shop, parsed, touched, totals)
     if not parsed:
         return
     try:
@@ -154,6 +156,20 @@ def _apply_run(session: Session, shop: Shop, run: list[WebhookDelivery], touched
         return
     for delivery, _, _ in parsed:
         _finish(delivery, outcome_of(results[delivery.id]), touched, totals)
+
+
+def _without_own_echoes(session: Session, shop: Shop, parsed: list, touched: set[int], totals) -> list:
+    """customers/update deliveries that only echo Orbit's own tag write end ignored here (as the
+    handler would end them), so they mark nobody dirty; the rest go on to the batch."""
+    updates = [(delivery, record) for delivery, _, record in parsed if delivery.topic == "customers/update"]
+    if not updates:
+        return parsed
+    flags = customers_handler.echoes_of_own_writes(session, shop, [record for _, record in updates])
+    echoes = {delivery.id for (delivery, _), echo in zip(updates, flags, strict=True) if echo}
+    for delivery, _, _ in parsed:
+        if delivery.id in echoes:
+            _finish(delivery, ignored(customers_handler.OWN_ECHO), touched, totals)
+    return [item for item in parsed if item[0].id not in echoes]
 
 
 def drain_batch(

@@ -5,11 +5,16 @@ exactly when a change to it is committed. `take_dirty` removes what it returns i
 DELETE ... RETURNING: a mark written while analytics works on the customer re-creates the row
 (PostgreSQL's ON CONFLICT sees the deleted row gone once the taker commits; SQLite serialises
 writers), so no change is ever lost between the two.
+
+`not_marking(session)` is the one exception: Shopify's echo of Orbit's own tag write still
+updates the mirror, but it tells analytics nothing new, and marking it would make every push
+start another round of analytics, recommendations and pushing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -20,6 +25,7 @@ from sqlalchemy.orm import Session
 from app.models import DirtyCustomer, utcnow
 
 _MARKS: dict[str, Any] = {}
+_NOT_MARKING = "orbit_not_marking_dirty"  # key in Session.info (a depth, so the blocks nest)
 
 
 def _mark_statement(dialect: str) -> Any:
@@ -33,7 +39,19 @@ def _mark_statement(dialect: str) -> Any:
     return statement
 
 
+@contextmanager
+def not_marking(session: Session) -> Iterator[None]:
+    """Changes applied inside the block update the mirror without marking anyone dirty."""
+    session.info[_NOT_MARKING] = session.info.get(_NOT_MARKING, 0) + 1
+    try:
+        yield
+    finally:
+        session.info[_NOT_MARKING] -= 1
+
+
 def mark_dirty(session: Session, shop_id: int, customer_shopify_ids: Iterable[int | None]) -> None:
+    if session.info.get(_NOT_MARKING):
+        return
     ids = sorted({customer_id for customer_id in customer_shopify_ids if customer_id is not None})
     if not ids:
         return

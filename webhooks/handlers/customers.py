@@ -2,32 +2,42 @@
 
 Current (2026-07+) customers/* bodies carry no tags, order counts, spend or consent: those come
 from the tag and consent topics, from orders, and from the bulk backfill, never invented here.
+
+Echoes of Orbit's own tag writes (app/push/echo.py) are no news: a customer.tags_added/removed
+echo still updates the mirror's tags but marks nobody dirty, and a customers/update echo (the
+same customer with only a newer updated_at) is ignored. So a push never starts another round of
+analytics, recommendations and pushing. jobs/drain.py asks the same question for the
+customers/update deliveries it applies in bulk (`echoes_of_own_writes`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.models import Shop, WebhookDelivery
+from app.push.echo import is_own_echo, own_update_echoes
 from webhooks import upserts
+from webhooks.dirty import not_marking
 from webhooks.handlers import Outcome, ignored
 from webhooks.handlers.results import happened_at, outcome_of
-from webhooks.records import customer_from_rest, deleted_id_from_rest, marketing_consent
+from webhooks.records import CustomerRecord, customer_from_rest, deleted_id_from_rest, marketing_consent
 from webhooks.rest_fields import PayloadError, gid_number, tag_list
 
 SOURCE = "webhook"
-DEFAULT_TAG_PREFIX = "orbit:"
+OWN_ECHO = "own echo: Orbit's own tag write"
 FULL_BODY_TOPICS = ("customers/create", "customers/update", "customers/enable", "customers/disable")
 
 
 def apply(session: Session, shop: Shop, delivery: WebhookDelivery, payload: dict[str, Any]) -> Outcome:
     topic = delivery.topic
     if topic in FULL_BODY_TOPICS:
-        return outcome_of(
-            upserts.upsert_customer(session, shop.id, customer_from_rest(payload), source=SOURCE)
-        )
+        record = customer_from_rest(payload)
+        if topic == "customers/update" and echoes_of_own_writes(session, shop, [record])[0]:
+            return ignored(OWN_ECHO)
+        return outcome_of(upserts.upsert_customer(session, shop.id, record, source=SOURCE))
     if topic == "customers/delete":
         customer_id = deleted_id_from_rest(payload)
         return outcome_of(
@@ -72,16 +82,20 @@ def _consent(
     return outcome_of(update(session, shop.id, customer_id, consent, source=SOURCE))
 
 
+def echoes_of_own_writes(session: Session, shop: Shop, records: Sequence[CustomerRecord]) -> list[bool]:
+    """For customers/update records, whether each is only Shopify's echo of Orbit's tag write."""
+    return own_update_echoes(session, shop, [upserts._customer_values(record) for record in records])
+
+
 def _tags(session: Session, shop: Shop, topic: str, payload: dict[str, Any]) -> Outcome:
     customer_id = gid_number(payload.get("customerId"))
     if customer_id is None:
         raise PayloadError("tag event lacks customerId")
     tags = tag_list(payload.get("tags"))
     change = upserts.add_customer_tags if topic == "customer.tags_added" else upserts.remove_customer_tags
-    outcome = outcome_of(change(session, shop.id, customer_id, tags, source=SOURCE))
-    prefix = str((shop.settings or {}).get("tag_prefix") or DEFAULT_TAG_PREFIX)
-    if outcome.status == "processed" and tags and all(tag.startswith(prefix) for tag in tags):
-        # Shopify echoes Orbit's own tagsAdd/tagsRemove back: the mirror follows, and the reason
-        # lets the push side (and people reading the inbox) tell echoes from merchant edits.
-        return Outcome("processed", f"echo of Orbit-managed tags ({prefix}*)", outcome.customer_ids)
-    return outcome
+    if not is_own_echo(session, shop, topic, customer_id, tags):
+        return outcome_of(change(session, shop.id, customer_id, tags, source=SOURCE))
+    # The mirror follows Shopify, but a state Orbit already believes in is no news for analytics.
+    with not_marking(session):
+        result = change(session, shop.id, customer_id, tags, source=SOURCE)
+    return Outcome("processed", OWN_ECHO) if result.applied else ignored(result.reason or OWN_ECHO)
