@@ -3,6 +3,7 @@ imported demo store."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import UTC, datetime
@@ -71,6 +72,46 @@ def test_create_a_custom_segment_with_live_validation_and_see_its_members(page, 
     screenshot(page, "segments")
 
 
+def tab_to(page, description: str, is_target: str, presses: int = 80) -> None:
+    """Press Tab until `is_target` (a JS function of the focused element) holds."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"({is_target})(document.activeElement)"):
+            return
+    raise AssertionError(f"{description} never took the focus after {presses} Tab presses")
+
+
+def test_choose_a_segment_and_toggle_its_push_by_keyboard_only(page, stack, analytics):
+    segments = stack.api("GET", "/api/segments").json()["segments"]
+    # Built-in segments push by default; a custom one (or the first) starts from whatever it is.
+    segment = next((s for s in segments if not s["push_tag"]), segments[0])
+    was, tag = segment["push_tag"], segment["tag"]
+    message = {True: f"Pushing {tag} to Shopify", False: f"Stopped pushing {tag}"}
+    open_page(page, stack, "/segments")
+    expect(page.get_by_role("link", name=segment["name"], exact=True)).to_be_visible(timeout=15000)
+
+    name = json.dumps(segment["name"])
+    tab_to(page, "the segment's link", f"el => el.tagName === 'A' && el.textContent.trim() === {name}")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(f"/segments/{segment['id']}"), timeout=10000)
+    push = page.get_by_label("Tag members in Shopify")
+    expect(push).to_be_checked(checked=was, timeout=10000)
+    expect(page.get_by_text(tag, exact=True).first).to_be_visible()
+
+    tab_to(page, "the push checkbox", "el => el.type === 'checkbox'")
+    page.keyboard.press("Space")
+    expect(page.get_by_text(message[not was])).to_be_visible(timeout=10000)
+    expect(push).to_be_checked(checked=not was)
+    expect(push).to_be_focused()  # saving keeps the focus where the merchant is
+    assert stack.api("GET", f"/api/segments/{segment['id']}").json()["segment"]["push_tag"] is (not was)
+    screenshot(page, "segment-push")
+
+    page.keyboard.press("Space")
+    expect(page.get_by_text(message[was])).to_be_visible(timeout=10000)
+    expect(push).to_be_checked(checked=was)
+    assert stack.api("GET", f"/api/segments/{segment['id']}").json()["segment"]["push_tag"] is was
+
+
 def test_leads_page_ranks_scored_leads(page, stack, analytics):
     leads = stack.api("GET", "/api/leads?limit=5").json()
     open_page(page, stack, "/leads")
@@ -85,6 +126,7 @@ def test_referrals_page_shows_the_program(page, stack):
     open_page(page, stack, "/referrals")
     expect(page.get_by_role("heading", name=re.compile(r"Review queue \(\d+\)"))).to_be_visible(timeout=15000)
     expect(page.get_by_role("button", name="Save program settings")).to_be_visible()
+    expect(page.get_by_role("heading", name="Top advocates")).to_be_visible()
     screenshot(page, "referrals")
 
 

@@ -1,4 +1,4 @@
-import { Badge, BlockStack, Card, InlineGrid, InlineStack, Layout, Modal, Page, SkeletonBodyText, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, InlineGrid, InlineStack, Layout, Link, Modal, Page, SkeletonBodyText, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
 import { RouterLink } from "../components/RouterLink.jsx";
@@ -80,7 +80,7 @@ function NoRecommendations() {
   return (
     <Text as="p" tone="subdued">
       Nothing to suggest yet. Products appear here once Orbit has built bought-together lists from your orders; see{" "}
-      <RouterLink url="/recommendations">Recommendations</RouterLink> for coverage.
+      <Link url="/recommendations">Recommendations</Link> for coverage.
     </Text>
   );
 }
@@ -160,7 +160,7 @@ export default function CustomerProfile({ params }) {
                     </Text>
                     <InlineStack gap="100">
                       {analytics.data.segments.map((segment) => (
-                        <RouterLink key={segment.id} url={`/segments/${segment.id}`}>
+                        <RouterLink key={segment.id} url={`/segments/${segment.id}`} style={{ textDecoration: "none" }}>
                           <Badge tone="info">{segment.name}</Badge>
                         </RouterLink>
                       ))}

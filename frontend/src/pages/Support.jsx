@@ -81,8 +81,8 @@ export default function Support() {
                     </Text>
                   ) : anyWeekly ? (
                     <Suspense fallback={<SkeletonBodyText lines={6} />}>
-                      <BlockStack gap="400">
-                        {supportKpiCharts(weekly).map((chart, index) => (
+                      <BlockStack gap="600">
+                        {supportKpiCharts(weekly).map((chart) => (
                           <section key={chart.id} aria-labelledby={`support-chart-${chart.id}`} data-chart={chart.id}>
                             <BlockStack gap="100">
                               <Text as="h3" variant="headingSm" id={`support-chart-${chart.id}`}>
@@ -91,7 +91,7 @@ export default function Support() {
                               <Text as="p" variant="bodySm" tone="subdued">
                                 {chart.help}
                               </Text>
-                              <KpiLineChart series={chart.series} height={index === 0 ? 220 : 160} />
+                              <KpiLineChart series={chart.series} height={220} />
                             </BlockStack>
                           </section>
                         ))}
