@@ -5,6 +5,10 @@ a full push) and queues the job unless one is already waiting, like the webhook 
 takes the whole set first thing, so customers added while it runs queue the next push. The
 desired tags come from the analytics segments (`app.segments.tags.desired_orbit_tags`); the push
 itself (`app.push.sync`) is crash-safe, so RQ's retry of a failed push resumes it.
+
+Every push also brings the Shopify segments in line (`app.push.segment_sync`): that is a diff
+against what Orbit recorded, so it sends nothing when nothing changed, and a segment renamed,
+deleted or stopped in the API (`request_push(shop_id, [], segments=True)`) follows at once.
 """
 
 from __future__ import annotations
@@ -35,15 +39,16 @@ def push_job_id(shop_id: int) -> str:
     return f"push-shop-{shop_id}"
 
 
-def request_push(shop_id: int, customer_ids: Iterable[int] | None = None) -> bool:
-    """Ask for a push of these customers (None: all); True when a new job was queued."""
+def request_push(shop_id: int, customer_ids: Iterable[int] | None = None, *, segments: bool = False) -> bool:
+    """Ask for a push of these customers (None: all); True when a new job was queued.
+    `segments`: queue a push even without customers, for the Shopify segments to follow."""
     connection = redis()
     ids = [int(c) for c in customer_ids] if customer_ids is not None else None
     if ids is None:
         connection.set(FULL_KEY.format(shop_id=shop_id), 1)
     elif ids:
         connection.sadd(CUSTOMERS_KEY.format(shop_id=shop_id), *ids)
-    else:
+    elif not segments:
         return False
     if not connection.set(PENDING_FLAG.format(shop_id=shop_id), 1, nx=True, ex=PENDING_TTL_SECONDS):
         return False
@@ -96,7 +101,7 @@ def push_shop(shop_id: int) -> dict[str, int]:
         report = push_tags(
             shop_id, desired_tags(shop_id, customer_ids), customer_ids=customer_ids, client=client
         )
-        segments = sync_segments(shop_id, wanted_segments(shop_id), client) if customer_ids is None else {}
+        segments = sync_segments(shop_id, wanted_segments(shop_id), client)
     except Exception as exc:
         if customer_ids:  # give the customers back, so the retry (or the next push) covers them
             redis().sadd(CUSTOMERS_KEY.format(shop_id=shop_id), *customer_ids)

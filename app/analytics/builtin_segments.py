@@ -1,5 +1,6 @@
 """Orbit's built-in segments: each is a definition in the segment language, a sentence the
-merchant reads, and the tag Orbit pushes to Shopify.
+merchant reads, and the bare name of the tag Orbit pushes to Shopify (`vip`; the push writes
+the shop's tag prefix + that name, so the prefix lives in one place: the shop's settings).
 
 Built-ins are ordinary definitions over customer facts, so the merchant can read (and copy) the
 rule behind every one, and one compiler serves built-in and custom segments alike. Thresholds
@@ -16,7 +17,6 @@ from typing import Any
 
 from app.analytics.segment_attributes import RFM_GROUP_NAMES
 
-TAG_PREFIX = "orbit:"
 DEFAULT_LOCAL_RADIUS_KM = Decimal("40")  # about 25 miles
 NEW_CUSTOMER_DAYS = 30
 CART_ABANDONER_DAYS = 30
@@ -29,7 +29,7 @@ class BuiltinSegment:
     name: str
     description: str  # what the merchant reads
     definition: str  # segment language
-    tag: str
+    tag: str  # bare tag name, without the shop's prefix
     push_tag: bool  # the default; the merchant may change it
 
 
@@ -154,15 +154,4 @@ def builtin_segments(settings: Mapping[str, Any]) -> list[BuiltinSegment]:
         )
         for group in RFM_GROUP_NAMES
     ]
-    return [_prefixed(segment) for segment in named + rfm]
-
-
-def _prefixed(segment: BuiltinSegment) -> BuiltinSegment:
-    return BuiltinSegment(
-        segment.key,
-        segment.name,
-        segment.description,
-        segment.definition,
-        TAG_PREFIX + segment.tag,
-        segment.push_tag,
-    )
+    return named + rfm

@@ -1,9 +1,16 @@
 """Segments API: list with sizes, definitions, custom segment create/update/delete, preview
 (count and sample before saving; parse errors as 400 with the position), paged members, a
-customer's facts and scores, and the RFM rule table."""
+customer's facts and scores, and the RFM rule table.
+
+A segment stores a bare tag name (`vip`); responses show the tag as Shopify carries it, the
+shop's prefix + that name (`tag`), and the bare name (`tag_name`). Changes that alter what
+Shopify should hold (push on/off, a new tag name, a new definition, a rename, a deletion) queue
+a push of the members concerned, which also brings the Shopify segments in line."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -11,19 +18,22 @@ from flask import Response, g, jsonify, request
 from sqlalchemy import delete, func, select
 
 from app import db
-from app.analytics.builtin_segments import TAG_PREFIX
 from app.analytics.rfm import rfm_group_rules_json
 from app.analytics.segment_language import SegmentSyntaxError, parse
 from app.api import bp
 from app.errors import error_response
-from app.models import CustomerFacts, Segment, SegmentMembership, SegmentSizeHistory, utcnow
+from app.models import CustomerFacts, Segment, SegmentMembership, SegmentSizeHistory, Shop, utcnow
+from app.push.sync import tag_prefix
+from app.push.tags import effective_tag, tag_problem
 from app.security import session_token_required
 from app.segments import membership
 from app.segments.compile import compile_expression, context_for
 from app.segments.customer_view import facts_json
 
+log = logging.getLogger(__name__)
 MAX_PER_PAGE = 250
 SAMPLE_SIZE = 10
+MAX_TAG_NAME = 60
 
 
 def syntax_error_response(error: SegmentSyntaxError) -> Response:
@@ -33,13 +43,14 @@ def syntax_error_response(error: SegmentSyntaxError) -> Response:
     return response
 
 
-def segment_json(segment: Segment, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def segment_json(segment: Segment, shop: Shop, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {
         "id": segment.id,
         "name": segment.name,
         "description": segment.description,
         "definition": segment.definition,
-        "tag": segment.tag,
+        "tag": effective_tag(segment.tag, tag_prefix(shop)),
+        "tag_name": segment.tag,
         "push_tag": segment.push_tag,
         "builtin": segment.builtin_key is not None,
         "builtin_key": segment.builtin_key,
@@ -74,7 +85,7 @@ def list_segments() -> Response:
     )
     for segment_id, day, size in rows:
         history.setdefault(segment_id, []).append({"day": day.isoformat(), "size": size})
-    return jsonify(segments=[segment_json(s, history.get(s.id, [])) for s in segments])
+    return jsonify(segments=[segment_json(s, g.shop, history.get(s.id, [])) for s in segments])
 
 
 @bp.get("/segments/<int:segment_id>")
@@ -84,7 +95,7 @@ def get_segment(segment_id: int) -> Response:
     segment = _shop_segment(db.request_session(), segment_id)
     if segment is None:
         return error_response(404, "no such segment")
-    return jsonify(segment=segment_json(segment))
+    return jsonify(segment=segment_json(segment, g.shop))
 
 
 @bp.post("/segments/preview")
@@ -121,6 +132,10 @@ def _validated_fields(body: dict[str, Any], partial: bool) -> dict[str, Any] | R
         if not isinstance(body["push_tag"], bool):
             return error_response(400, "'push_tag' must be true or false")
         fields["push_tag"] = body["push_tag"]
+    if "tag_name" in body:
+        if message := tag_name_error(body["tag_name"]):
+            return error_response(400, f"'tag_name' {message}")
+        fields["tag"] = body["tag_name"]
     if "name" in fields and len(fields["name"]) > 120:
         return error_response(400, "'name' is longer than 120 characters")
     if "definition" in fields:
@@ -131,9 +146,31 @@ def _validated_fields(body: dict[str, Any], partial: bool) -> dict[str, Any] | R
     return fields
 
 
-def custom_tag(name: str) -> str:
+def tag_name_error(value: Any) -> str | None:
+    """Why a merchant's bare tag name cannot be used, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty string"
+    if value != value.strip():
+        return "must not start or end with a space"
+    if len(value) > MAX_TAG_NAME:
+        return f"is longer than {MAX_TAG_NAME} characters"
+    return tag_problem(value)
+
+
+def custom_tag_name(name: str) -> str:
+    """The bare tag name for a custom segment: its name as a slug (`Big spenders` ->
+    `big-spenders`); the push adds the shop's prefix."""
     slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
-    return TAG_PREFIX + ("-".join(part for part in slug.split("-") if part) or "segment")[:60]
+    return ("-".join(part for part in slug.split("-") if part) or "segment")[:MAX_TAG_NAME]
+
+
+def _tag_taken(session, tag_name: str, own_id: int | None = None) -> Response | None:
+    statement = select(Segment.id).where(Segment.shop_id == g.shop.id, Segment.tag == tag_name)
+    taken = session.scalar(statement)
+    if taken is None or taken == own_id:
+        return None
+    tag = effective_tag(tag_name, tag_prefix(g.shop))
+    return error_response(409, f"a segment with the tag {tag} exists; choose another name")
 
 
 @bp.post("/segments")
@@ -147,16 +184,18 @@ def create_segment() -> Response:
     if isinstance(fields, Response):
         return fields
     session = db.request_session()
-    tag = custom_tag(fields["name"])
-    taken = session.scalar(select(Segment.id).where(Segment.shop_id == g.shop.id, Segment.tag == tag))
-    if taken is not None:
-        return error_response(409, f"a segment with the tag {tag} exists; choose another name")
-    segment = Segment(shop_id=g.shop.id, tag=tag, description="", push_tag=False, **fields)
+    fields.setdefault("tag", custom_tag_name(fields["name"]))
+    if conflict := _tag_taken(session, fields["tag"]):
+        return conflict
+    segment = Segment(shop_id=g.shop.id, **{"description": "", "push_tag": False, **fields})
     session.add(segment)
     session.flush()
     membership.evaluate_all(session, g.shop.id, utcnow(), [segment.id])
+    members = _member_ids(session, segment.id) if segment.push_tag else []
     session.commit()
-    return jsonify(segment=segment_json(segment)), 201
+    if segment.push_tag:
+        _push(g.shop, members)
+    return jsonify(segment=segment_json(segment, g.shop)), 201
 
 
 @bp.patch("/segments/<int:segment_id>")
@@ -174,16 +213,27 @@ def update_segment(segment_id: int) -> Response:
     if isinstance(fields, Response):
         return fields
     if segment.builtin_key is not None and set(fields) - {"push_tag"}:
-        return error_response(400, "a built-in segment's name and definition cannot change; only push_tag")
-    for name, value in fields.items():
-        setattr(segment, name, value)
+        return error_response(
+            400, "a built-in segment's name, tag and definition cannot change; only push_tag"
+        )
+    if "tag" in fields and (conflict := _tag_taken(session, fields["tag"], segment.id)):
+        return conflict
+    changed = {name for name, value in fields.items() if getattr(segment, name) != value}
+    was_pushed = segment.push_tag
+    before = set(_member_ids(session, segment.id))
+    for name in changed:
+        setattr(segment, name, fields[name])
     session.flush()
-    if "definition" in fields:
+    if "definition" in changed:
         membership.evaluate_all(session, g.shop.id, utcnow(), [segment.id])
-    members = _member_ids(session, segment.id) if "push_tag" in fields else []
+    after = set(_member_ids(session, segment.id))
     session.commit()
-    _push(g.shop.id, members)
-    return jsonify(segment=segment_json(segment))
+    if changed & {"push_tag", "tag", "definition", "name"} and (was_pushed or segment.push_tag):
+        # Members who joined, left, or carry a different tag now; a rename only moves the
+        # Shopify segment, which every push brings in line.
+        touched = before | after if changed & {"push_tag", "tag"} else before ^ after
+        _push(g.shop, touched)
+    return jsonify(segment=segment_json(segment, g.shop))
 
 
 @bp.delete("/segments/<int:segment_id>")
@@ -196,11 +246,13 @@ def delete_segment(segment_id: int) -> Response:
         return error_response(404, "no such segment")
     if segment.builtin_key is not None:
         return error_response(400, "built-in segments cannot be deleted; turn push_tag off instead")
-    members = _member_ids(session, segment.id) if segment.push_tag else []
+    was_pushed = segment.push_tag
+    members = _member_ids(session, segment.id) if was_pushed else []
     session.execute(delete(SegmentMembership).where(SegmentMembership.segment_id == segment.id))
     session.delete(segment)
     session.commit()
-    _push(g.shop.id, members)
+    if was_pushed:
+        _push(g.shop, members)
     return Response(status=204)
 
 
@@ -211,11 +263,18 @@ def _member_ids(session, segment_id: int) -> list[int]:
     return list(session.scalars(statement))
 
 
-def _push(shop_id: int, customer_ids: list[int]) -> None:
-    if customer_ids:
-        from jobs.analytics import push_customers
+def _push(shop: Shop, customer_ids: Iterable[int]) -> None:
+    """Queue a push of these customers; with Shopify segments on, queue it even when there
+    are none, so the Shopify segment follows the change."""
+    from redis.exceptions import RedisError
 
-        push_customers(shop_id, set(customer_ids))
+    from jobs.push import request_push
+
+    segments = bool((shop.settings or {}).get("shopify_segments"))
+    try:
+        request_push(shop.id, sorted(set(customer_ids)), segments=segments)
+    except (RedisError, OSError):
+        log.warning("could not queue the push for shop %s: Redis unavailable", shop.id)
 
 
 @bp.get("/segments/<int:segment_id>/members")
@@ -265,8 +324,13 @@ def customer_analytics(customer_id: int) -> Response:
         .where(SegmentMembership.customer_shopify_id == customer_id, Segment.shop_id == g.shop.id)
         .order_by(Segment.id)
     ).all()
+    prefix = tag_prefix(g.shop)
     return jsonify(
-        customer=facts_json(facts), segments=[{"id": s.id, "name": s.name, "tag": s.tag} for s in segments]
+        customer=facts_json(facts),
+        segments=[
+            {"id": s.id, "name": s.name, "tag": effective_tag(s.tag, prefix), "tag_name": s.tag}
+            for s in segments
+        ],
     )
 
 

@@ -1,7 +1,10 @@
 """The merchant's Orbit settings (kept in Shop.settings): defaults, input rules, and where each
 lives in that JSON, which other modules read:
 
-- "tag_prefix": top level (app/push reads it);
+- "tag_prefix": top level (app/push reads it; segments store bare tag names and the push
+  writes prefix + name, so a new prefix swaps Orbit's tags on the next push);
+- "shopify_segments": top level, true/false (app/push/segment_sync mirrors each pushed segment
+  as a Shopify segment when it is on);
 - "analytics": {"local_radius_km", "store_locations": [{"name", "latitude", "longitude"}]}
   (the analytics' distance facts and the local-customers segment read them).
 
@@ -31,6 +34,7 @@ def effective_settings(stored: dict[str, Any] | None) -> dict[str, Any]:
     analytics = stored.get("analytics") or {}
     return {
         "tag_prefix": stored.get("tag_prefix") or DEFAULT_TAG_PREFIX,
+        "shopify_segments": bool(stored.get("shopify_segments")),
         "store_locations": list(analytics.get("store_locations") or []),
         "local_radius_km": float(analytics.get("local_radius_km") or DEFAULT_LOCAL_RADIUS_KM),
     }
@@ -42,7 +46,12 @@ def stored_settings(current: dict[str, Any] | None, form: dict[str, Any]) -> dic
     analytics = dict(current.get("analytics") or {})
     analytics["store_locations"] = form["store_locations"]
     analytics["local_radius_km"] = form["local_radius_km"]
-    return {**current, "tag_prefix": form["tag_prefix"], "analytics": analytics}
+    return {
+        **current,
+        "tag_prefix": form["tag_prefix"],
+        "shopify_segments": bool(form.get("shopify_segments", current.get("shopify_segments", False))),
+        "analytics": analytics,
+    }
 
 
 def tag_prefix_error(prefix: Any) -> str | None:
@@ -93,6 +102,11 @@ def parse_settings(data: Any, current: dict[str, Any] | None) -> dict[str, Any]:
             errors["tag_prefix"] = message
         else:
             result["tag_prefix"] = data["tag_prefix"]
+    if "shopify_segments" in data:
+        if not isinstance(data["shopify_segments"], bool):
+            errors["shopify_segments"] = "expected true or false"
+        else:
+            result["shopify_segments"] = data["shopify_segments"]
     if "local_radius_km" in data:
         radius = _number(data["local_radius_km"])
         if radius is None or not 0 < radius <= 1000:
@@ -116,7 +130,7 @@ def parse_settings(data: Any, current: dict[str, Any] | None) -> dict[str, Any]:
                     }
                     for location in locations
                 ]
-    unknown = set(data) - {"tag_prefix", "local_radius_km", "store_locations"}
+    unknown = set(data) - {"tag_prefix", "shopify_segments", "local_radius_km", "store_locations"}
     for field in sorted(unknown):
         errors[field] = "not a setting Orbit knows"
     if errors:

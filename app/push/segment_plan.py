@@ -2,12 +2,15 @@
 
 Pure. Each pushed Orbit segment gets one Shopify segment named after it whose query selects
 its tag (`customer_tags CONTAINS 'orbit:vip'`), so Shopify Email, Flow and discounts can
-target it. A renamed segment (or a changed tag) updates the Shopify segment; a deleted or
-no-longer-pushed one deletes it.
+target it. A renamed segment (or a changed tag, e.g. a new prefix) updates the Shopify
+segment; a deleted or no-longer-pushed one deletes it. Shopify segment names are unique per
+shop: when another segment holds the name, Orbit's takes a numbered variant ("Orbit: VIP (2)"),
+which still counts as the right name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -36,8 +39,28 @@ class SegmentPlan:
     delete: list[MirroredSegment] = field(default_factory=list)
 
 
+MAX_NAME_LENGTH = 255
+NUMBERED = re.compile(r"^(?P<base>.*) \((?P<number>[2-9]|[1-9][0-9]+)\)$", re.DOTALL)
+
+
 def shopify_name(segment: WantedSegment) -> str:
-    return f"{NAME_PREFIX}{segment.name}"[:255]
+    return f"{NAME_PREFIX}{segment.name}"[:MAX_NAME_LENGTH]
+
+
+def numbered_name(name: str, number: int) -> str:
+    """The name itself (number 1), else "name (n)", shortened so it stays within 255."""
+    if number <= 1:
+        return name[:MAX_NAME_LENGTH]
+    suffix = f" ({number})"
+    return name[: MAX_NAME_LENGTH - len(suffix)] + suffix
+
+
+def name_fits(actual: str, wanted: str) -> bool:
+    """Whether a Shopify segment's name is the wanted one or a numbered variant of it."""
+    if actual == numbered_name(wanted, 1):
+        return True
+    match = NUMBERED.match(actual)
+    return match is not None and actual == numbered_name(wanted, int(match["number"]))
 
 
 def tag_query(tag: str) -> str:
@@ -54,7 +77,7 @@ def plan_segments(wanted: Iterable[WantedSegment], mirrored: Iterable[MirroredSe
         current = existing.get(segment.segment_id)
         if current is None:
             plan.create.append(segment)
-        elif (current.name, current.query) != (shopify_name(segment), tag_query(segment.tag)):
+        elif not name_fits(current.name, shopify_name(segment)) or current.query != tag_query(segment.tag):
             plan.update.append((current, segment))
     plan.delete = [m for m in existing.values() if m.segment_id not in wanted_ids]
     return plan

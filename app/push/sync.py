@@ -4,7 +4,8 @@ pushed, send the difference in paced aliased requests (or one bulk operation), r
 Crash safety: before a batch is sent its changes are written to `tag_sync.in_flight` and
 committed; after Shopify answers, the outcome is recorded and `in_flight` cleared in one
 commit. A crash in between leaves `in_flight` set, and the next push first reads those
-customers' tags from Shopify and takes Orbit's prefixed tags found there as pushed. So nothing
+customers' tags from Shopify and takes as pushed those found there that Orbit had pushed or
+was sending (never another app's tag, whatever its prefix). So nothing
 is lost (the diff then sends what is still missing) and nothing is doubled (what landed is
 known). tagsAdd and tagsRemove are idempotent as well, so a resent batch changes nothing twice.
 """
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from app import db
 from app.models import Customer, Shop, TagSync
 from app.push import plan
-from app.push.tags import DEFAULT_PREFIX, Refusal, diff_tags, is_owned
+from app.push.tags import DEFAULT_PREFIX, Refusal, diff_tags
 from app.shopify import tag_operations
 from app.shopify.client import AdminClient
 
@@ -76,8 +77,9 @@ def mirrored_tags(
     return found
 
 
-def resolve_in_doubt(shop_id: int, client: AdminClient, prefix: str) -> int:
-    """Customers a crashed push left in flight: take Shopify's word for Orbit's tags."""
+def resolve_in_doubt(shop_id: int, client: AdminClient) -> int:
+    """Customers a crashed push left in flight: take Shopify's word for which of the tags
+    Orbit had pushed or was sending are there."""
     with db.transaction() as session:
         doubtful = [
             row.customer_shopify_id
@@ -93,7 +95,9 @@ def resolve_in_doubt(shop_id: int, client: AdminClient, prefix: str) -> int:
                 if tags is None:  # deleted in Shopify meanwhile
                     session.delete(row)
                     continue
-                row.pushed = sorted(t for t in tags if is_owned(t, prefix))
+                flight = row.in_flight or {}
+                ours = {*(row.pushed or []), *flight.get("add", ()), *flight.get("remove", ())}
+                row.pushed = sorted(set(tags) & ours)
                 row.in_flight = None
     return len(doubtful)
 
@@ -107,7 +111,8 @@ def push_tags(
     bulk_threshold: int | None = None,
     after_send: AfterSend | None = None,
 ) -> PushReport:
-    """Bring Shopify's Orbit tags in line with `desired` (customer id -> tags).
+    """Bring Shopify's Orbit tags in line with `desired` (customer id -> bare tag names; the
+    shop's current prefix is added here, and tags pushed under an older prefix are removed).
 
     With `customer_ids`, only those customers are considered (an incremental push); without,
     every customer Orbit ever tagged is, and one missing from `desired` loses Orbit's tags.
@@ -121,7 +126,7 @@ def push_tags(
             return PushReport()
         domain, prefix = shop.domain, tag_prefix(shop)
     client = client or AdminClient(None, domain)
-    report = PushReport(resolved_in_doubt=resolve_in_doubt(shop_id, client, prefix))
+    report = PushReport(resolved_in_doubt=resolve_in_doubt(shop_id, client))
     scope = None if customer_ids is None else set(customer_ids)
     if scope is not None:
         desired = {c: tags for c, tags in desired.items() if c in scope}

@@ -1,8 +1,10 @@
 """Which tag changes to send: desired tags against what Orbit pushed, under Orbit's prefix.
 
 Pure: plain data in, plain data out. Rules (DESIGN 6, PLATFORM 4.2):
-- Orbit owns only tags that start with its prefix; a tag without it is never removed, and a
-  desired tag without it gets the prefix (segments name their tag without it).
+- Segments store a bare tag name (`vip`); the tag written is the shop's prefix + that name,
+  derived at push time, so changing the prefix changes every tag on the next push.
+- Orbit removes only tags its own record says it pushed (whatever prefix they had then); a tag
+  it never pushed is never removed, even one that starts with the prefix.
 - Only differences are sent, as additions and removals (never the whole list).
 - Shopify keeps at most 250 tags per customer and 255 characters per tag, and splits a tag at
   commas; what cannot be written is reported, not sent. When a customer's tag list is full,
@@ -47,10 +49,11 @@ class TagDiff:
         return sum(change.size for change in self.changes)
 
 
-def owned_tag(tag: str, prefix: str = DEFAULT_PREFIX) -> str:
-    """The tag as Orbit writes it: trimmed, with the prefix."""
-    tag = tag.strip()
-    return tag if tag.startswith(prefix) else prefix + tag
+def effective_tag(name: str, prefix: str = DEFAULT_PREFIX) -> str:
+    """The tag as Orbit writes it: the shop's prefix + the segment's bare tag name. Always
+    prefixed, even when the name happens to start with the prefix (a segment "CRM fans" under
+    the prefix `crm-` is `crm-crm-fans`), so one name maps to one tag under every prefix."""
+    return prefix + name.strip()
 
 
 def is_owned(tag: str, prefix: str = DEFAULT_PREFIX) -> bool:
@@ -72,21 +75,25 @@ def diff_customer(
     current: Iterable[str] | None = None,
     prefix: str = DEFAULT_PREFIX,
 ) -> tuple[TagChange | None, list[Refusal]]:
-    """One customer's change. `current` is the customer's whole tag list as last seen (any
-    owner), used to keep within 250 tags; None when unknown (then only Orbit's own count)."""
+    """One customer's change. `desired` holds bare tag names; `pushed` is Orbit's record of the
+    tags it wrote. `current` is the customer's whole tag list as last seen (any owner), used to
+    keep within 250 tags; None when unknown (then only Orbit's own count)."""
     refusals: list[Refusal] = []
     wanted: set[str] = set()
-    for tag in desired:
-        tag = owned_tag(tag, prefix)
+    for name in desired:
+        tag = effective_tag(name, prefix)
         problem = tag_problem(tag)
         if problem:
             refusals.append(Refusal(customer_id, tag, problem))
         else:
             wanted.add(tag)
-    mine = {t for t in pushed if is_owned(t, prefix)}
+    # The record, not the prefix, says what is Orbit's: after a prefix change the old-prefix
+    # tags Orbit wrote are removed, and a prefixed tag someone else wrote is left alone.
+    mine = set(pushed)
     remove = sorted(mine - wanted)
     add = sorted(wanted - mine)
-    others = {t.lower() for t in (current or ()) if not is_owned(t, prefix)}
+    mine_lower = {t.lower() for t in mine}
+    others = {t.lower() for t in (current or ()) if t.lower() not in mine_lower}
     room = MAX_TAGS_PER_CUSTOMER - len(others) - (len(mine) - len(remove))
     if len(add) > room:
         kept, refused = add[: max(room, 0)], add[max(room, 0) :]
@@ -106,6 +113,7 @@ def diff_tags(
     prefix: str = DEFAULT_PREFIX,
 ) -> TagDiff:
     """Changes for every customer that has desired or pushed tags, in customer id order.
+    `desired` maps customers to bare tag names, `pushed` to the tags Orbit wrote.
 
     A customer missing from `desired` wants none of Orbit's tags (they left every segment).
     """
@@ -135,14 +143,18 @@ def is_echo(
     """Whether a customer.tags_added (`added`) or tags_removed webhook only reports Orbit's
     own write, i.e. a state Orbit already believes in, so it must not start another push.
 
-    Added: every tag is Orbit's and is pushed or being pushed. Removed: every tag is Orbit's
-    and is not pushed, or is being removed. The echo may arrive before or after the push
-    records its outcome, hence both the recorded and the in-flight view.
+    Added: every tag is pushed or being pushed. Removed: every tag is being removed, or carries
+    the prefix and is no longer pushed. The echo may arrive before or after the push records
+    its outcome, hence both the recorded and the in-flight view. Orbit's record makes a tag
+    Orbit's, so the echo of removing old-prefix tags after a prefix change is recognised too
+    while it is in flight.
     """
     reported = {t.strip() for t in tags if t.strip()}
-    if not reported or not all(is_owned(t, prefix) for t in reported):
+    if not reported:
         return False
     flight = in_flight or {}
+    recorded = set(pushed)
     if added:
-        return reported <= set(pushed) | set(flight.get("add", ()))
-    return reported <= (reported - set(pushed)) | set(flight.get("remove", ()))
+        return reported <= recorded | set(flight.get("add", ()))
+    removing = set(flight.get("remove", ()))
+    return all(t in removing or (is_owned(t, prefix) and t not in recorded) for t in reported)

@@ -17,7 +17,8 @@ from app.models import Segment, SegmentMembership
 def desired_orbit_tags(
     session: Session, shop_id: int, customer_ids: Iterable[int] | None = None
 ) -> dict[int, set[str]]:
-    """{Shopify customer id: Orbit tags it should carry}. With `customer_ids`, every one of them
+    """{Shopify customer id: bare names of the Orbit tags it should carry; the push adds the
+    shop's prefix}. With `customer_ids`, every one of them
     is a key (an empty set means "remove all Orbit tags"); without, every member of a pushed
     segment is, and customers with no pushed segment are absent."""
     statement = (

@@ -70,3 +70,18 @@ def delete_segment(client: AdminClient, segment_gid: str) -> None:
 
 def _is_missing(errors: list[dict[str, Any]]) -> bool:
     return all("does not exist" in str(e.get("message", "")).lower() for e in errors)
+
+
+def segments_named(client: AdminClient, name: str) -> list[dict[str, Any]]:
+    """The shop's segments with exactly this name (at most one, since names are unique).
+
+    Pages through every segment rather than trusting a search filter: a shop has few
+    segments, and an exact match is what matters."""
+    found, after = [], None
+    while True:
+        data = client.execute(SEGMENTS, {"first": 250, "after": after}, operation_name="OrbitSegments")
+        connection = data["segments"]
+        found.extend(s for s in connection["nodes"] if s["name"] == name)
+        if not connection["pageInfo"]["hasNextPage"]:
+            return found
+        after = connection["pageInfo"]["endCursor"]

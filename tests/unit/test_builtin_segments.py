@@ -14,13 +14,16 @@ from app.analytics.segment_language import parse
 from app.segments.demographics import age_from_text, gender_and_age, prefixes, tags_text
 
 
-def test_every_builtin_parses_has_words_and_a_unique_orbit_tag():
+def test_every_builtin_parses_has_words_and_a_unique_bare_tag_name():
     segments = builtin_segments({})
     assert len(segments) == 22
     for segment in segments:
         assert render(parse(segment.definition)) == segment.definition
-        assert segment.description.endswith(".") and segment.tag.startswith("orbit:")
+        assert segment.description.endswith(".")
+        # The shop's prefix is added at push time; a stored name never carries one.
+        assert ":" not in segment.tag and segment.tag == segment.tag.strip().lower()
     assert len({s.tag for s in segments}) == len({s.key for s in segments}) == 22
+    assert {"vip", "rfm-champions"} <= {s.tag for s in segments}
 
 
 def test_the_language_knows_exactly_the_rfm_groups_the_rfm_module_assigns():

@@ -5,13 +5,32 @@ from __future__ import annotations
 import pytest
 
 from app.push import plan
-from app.push.tags import TagChange, diff_customer, diff_tags, is_echo, owned_tag
+from app.push.tags import TagChange, diff_customer, diff_tags, effective_tag, is_echo
 
 
-def test_desired_tags_get_the_prefix_once():
-    assert owned_tag("vip") == "orbit:vip"
-    assert owned_tag("orbit:vip") == "orbit:vip"
-    assert owned_tag(" vip ", prefix="crm-") == "crm-vip"
+def test_the_tag_written_is_the_shops_prefix_and_the_bare_name():
+    assert effective_tag("vip") == "orbit:vip"
+    assert effective_tag("vip", prefix="crm:") == "crm:vip"
+    assert effective_tag(" vip ", prefix="crm-") == "crm-vip"
+    # A name that happens to start with the prefix is still prefixed: one name, one tag.
+    assert effective_tag("crm-fans", prefix="crm-") == "crm-crm-fans"
+
+
+def test_the_prefix_crm_produces_crm_vip():
+    change, _ = diff_customer(1, {"vip"}, [], prefix="crm:")
+    assert change == TagChange(1, add=("crm:vip",))
+
+
+def test_a_new_prefix_swaps_the_tags_orbit_pushed_under_the_old_one():
+    diff = diff_tags(
+        desired={1: {"vip", "repeat"}, 2: set()},
+        pushed={1: ["orbit:vip", "orbit:repeat"], 2: ["orbit:lapsed"]},
+        prefix="crm:",
+    )
+    assert diff.changes == [
+        TagChange(1, add=("crm:repeat", "crm:vip"), remove=("orbit:repeat", "orbit:vip")),
+        TagChange(2, remove=("orbit:lapsed",)),
+    ]
 
 
 def test_only_additions_and_removals_of_orbit_tags_are_planned():
@@ -31,9 +50,17 @@ def test_nothing_to_do_when_desired_equals_pushed():
     assert diff_tags({1: {"vip"}}, {1: ["orbit:vip"]}).changes == []
 
 
-def test_a_pushed_list_never_yields_removal_of_a_tag_without_the_prefix():
-    change, _ = diff_customer(1, set(), ["orbit:vip", "wholesale"])
+def test_only_tags_orbit_pushed_are_removed_even_ones_with_its_prefix_are_not():
+    # "orbit:manual" carries the prefix but the merchant added it: Orbit has no record of it.
+    current = ["orbit:vip", "wholesale", "orbit:manual", "crm:other-app"]
+    change, _ = diff_customer(1, set(), ["orbit:vip"], current, prefix="crm:")
     assert change == TagChange(1, remove=("orbit:vip",))
+
+
+def test_the_250_limit_counts_old_prefix_tags_as_freed_when_they_are_removed():
+    current = [f"other-{n}" for n in range(249)] + ["orbit:vip"]
+    change, refusals = diff_customer(1, {"vip"}, ["orbit:vip"], current, prefix="crm:")
+    assert change == TagChange(1, add=("crm:vip",), remove=("orbit:vip",)) and refusals == []
 
 
 @pytest.mark.parametrize(
@@ -59,9 +86,10 @@ def test_overlong_and_comma_tags_are_refused():
 
 
 def test_a_tag_of_exactly_255_characters_is_allowed():
-    tag = "orbit:" + "x" * 249
-    change, refusals = diff_customer(1, {tag}, [])
-    assert change.add == (tag,) and refusals == []
+    change, refusals = diff_customer(1, {"x" * 249}, [])
+    assert change.add == ("orbit:" + "x" * 249,) and refusals == []
+    change, refusals = diff_customer(1, {"x" * 250}, [])
+    assert change is None and [r.tag for r in refusals] == ["orbit:" + "x" * 250]
 
 
 def test_fields_put_removals_before_additions():
@@ -98,6 +126,9 @@ def test_batches_cover_every_field_once_and_keep_a_customers_pair_together():
         (False, ["orbit:vip"], [], None, True),
         (False, ["orbit:vip"], ["orbit:vip"], {"add": [], "remove": ["orbit:vip"]}, True),
         (False, ["orbit:vip"], ["orbit:vip"], None, False),  # the merchant removed it
+        (True, ["old:vip"], ["old:vip"], None, True),  # pushed before a prefix change
+        (False, ["old:vip"], ["old:vip"], {"add": ["orbit:vip"], "remove": ["old:vip"]}, True),
+        (False, ["old:vip"], [], None, False),  # no record: not Orbit's to claim
         (True, [], [], None, False),
     ],
 )

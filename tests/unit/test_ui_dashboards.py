@@ -123,16 +123,20 @@ def test_tag_prefix_rules(prefix, ok):
 def test_settings_keep_unchanged_fields_and_defaults():
     current = {"tag_prefix": "crm:", "analytics": {"fitted": True}, "other": 1}
     updated = settings_rules.parse_settings({"local_radius_km": 10}, current)
-    assert updated == {"tag_prefix": "crm:", "store_locations": [], "local_radius_km": 10}
+    assert updated == {
+        "tag_prefix": "crm:", "shopify_segments": False, "store_locations": [], "local_radius_km": 10,
+    }  # fmt: skip
 
 
 def test_settings_are_stored_where_push_and_analytics_read_them():
-    form = {"tag_prefix": "crm:", "store_locations": [{"name": "A", "latitude": 1.0, "longitude": 2.0}],
+    form = {"tag_prefix": "crm:", "shopify_segments": True,
+            "store_locations": [{"name": "A", "latitude": 1.0, "longitude": 2.0}],
             "local_radius_km": 25.0}  # fmt: skip
     stored = settings_rules.stored_settings({"analytics": {"fitted": True}, "other": 1}, form)
     assert stored == {
         "other": 1,
         "tag_prefix": "crm:",
+        "shopify_segments": True,
         "analytics": {"fitted": True, "store_locations": form["store_locations"], "local_radius_km": 25.0},
     }
     assert settings_rules.effective_settings(stored) == form

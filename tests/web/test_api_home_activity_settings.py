@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from app import db
 from app.models import JobRun, WebhookDelivery, utcnow
+from app.queues import queue
+from jobs.push import take_requested
 from tests.conftest import OTHER_SHOP
 from tests.web.ui_data import install, seed_small_store, shop_id
 
@@ -91,6 +93,7 @@ def test_settings_have_defaults_and_save_what_is_valid(client, shopify):
     headers = install(client, shopify)
     assert client.get("/api/settings", headers=headers).json["settings"] == {
         "tag_prefix": "orbit:",
+        "shopify_segments": False,
         "store_locations": [],
         "local_radius_km": 40.0,
     }
@@ -107,6 +110,26 @@ def test_settings_have_defaults_and_save_what_is_valid(client, shopify):
     settings = client.get("/api/settings", headers=headers).json["settings"]
     assert settings["tag_prefix"] == "crm-" and settings["local_radius_km"] == 25.0
     assert settings["store_locations"] == [{"name": "Main St", "latitude": 40.7, "longitude": -74.0}]
+
+
+def test_shopify_segments_is_a_setting_and_a_new_prefix_or_that_switch_queues_a_push(app, client, shopify):
+    headers = install(client, shopify)
+    with app.app_context():
+        push_queue = queue("push")
+        push_queue.empty()
+        saved = client.put("/api/settings", json={"shopify_segments": True}, headers=headers)
+        assert saved.status_code == 200 and saved.json["settings"]["shopify_segments"] is True
+        assert push_queue.count == 1  # the push that creates the Shopify segments
+        assert take_requested(shop_id(app)) == []  # no customers: only the segments
+        push_queue.empty()
+        client.put("/api/settings", json={"tag_prefix": "crm:"}, headers=headers)
+        assert push_queue.count == 1 and take_requested(shop_id(app)) is None  # a full push
+        push_queue.empty()
+        client.put("/api/settings", json={"tag_prefix": "crm:", "local_radius_km": 30}, headers=headers)
+        assert push_queue.count == 0  # nothing Shopify holds changed
+    refused = client.put("/api/settings", json={"shopify_segments": "yes"}, headers=headers)
+    assert refused.status_code == 422 and set(refused.json["error"]["fields"]) == {"shopify_segments"}
+    assert client.get("/api/settings", headers=headers).json["settings"]["shopify_segments"] is True
 
 
 def test_invalid_settings_are_422_per_field_and_nothing_changes(client, shopify):

@@ -54,11 +54,9 @@ def test_a_worker_pushes_the_segments_a_merchant_chose_and_mirrors_them_as_shopi
     with app.app_context(), db.transaction() as session:
         session.get(Shop, shop.shop_id).settings = {"shopify_segments": True}
         vip = Segment(
-            shop_id=shop.shop_id, name="VIP", definition="amount_spent > 500", tag="orbit:vip", push_tag=True
+            shop_id=shop.shop_id, name="VIP", definition="amount_spent > 500", tag="vip", push_tag=True
         )
-        quiet = Segment(
-            shop_id=shop.shop_id, name="Quiet", definition="number_of_orders = 0", tag="orbit:quiet"
-        )
+        quiet = Segment(shop_id=shop.shop_id, name="Quiet", definition="number_of_orders = 0", tag="quiet")
         session.add_all([vip, quiet])
         session.flush()
         session.add_all(

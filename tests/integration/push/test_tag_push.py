@@ -1,5 +1,6 @@
 """Tag push against the devstore over HTTP: diffs only, other apps' tags kept, tag limits,
-deleted customers, a configurable prefix, and a crash between send and record."""
+deleted customers, a configurable prefix (and a changed one: Orbit swaps only what it pushed),
+and a crash between send and record."""
 
 from __future__ import annotations
 
@@ -123,13 +124,53 @@ def test_a_customer_deleted_in_shopify_is_dropped(app, push_shop):
     assert rows[kept].pushed == ["orbit:repeat", "orbit:vip"]
 
 
-def test_the_prefix_is_configurable_per_shop(app, push_shop):
+def set_prefix(app, push_shop, prefix: str) -> None:
     with app.app_context(), db.transaction() as session:
         shop = session.get(Shop, push_shop.shop_id)
-        shop.settings = {**(shop.settings or {}), "tag_prefix": "crm-"}
+        shop.settings = {**(shop.settings or {}), "tag_prefix": prefix}
+
+
+@pytest.mark.parametrize(("prefix", "tag"), [("crm-", "crm-vip"), ("crm:", "crm:vip")])
+def test_the_prefix_is_configurable_per_shop(app, push_shop, prefix, tag):
+    set_prefix(app, push_shop, prefix)
     customer = push_shop.customer_ids[0]
     push(app, push_shop, {customer: {"vip"}})
-    assert push_shop.tags(customer) == [*OTHER_TAGS, "crm-vip"]
+    assert push_shop.tags(customer) == [*OTHER_TAGS, tag]
+
+
+def test_a_new_prefix_swaps_orbits_tags_on_the_next_push_and_leaves_everyone_elses(app, push_shop):
+    first, second, third = push_shop.customer_ids[:3]
+    push(app, push_shop, {first: {"vip", "repeat"}, second: {"vip"}})
+    # Someone else's tag that happens to look like Orbit's: Orbit never pushed it.
+    push_shop.dev.customers[third]["tags"] = "newsletter, wholesale, orbit:handmade, crm:other-app"
+    push_shop.mirror(app)
+
+    set_prefix(app, push_shop, "crm:")
+    report, _ = push(app, push_shop, {first: {"vip", "repeat"}, second: {"vip"}})
+    assert report.tag_changes == 6
+    assert push_shop.tags(first) == [*OTHER_TAGS, "crm:repeat", "crm:vip"]
+    assert push_shop.tags(second) == [*OTHER_TAGS, "crm:vip"]
+    assert push_shop.tags(third) == [*OTHER_TAGS, "orbit:handmade", "crm:other-app"]
+    assert sync_rows(app, push_shop)[first].pushed == ["crm:repeat", "crm:vip"]
+
+    again, client = push(app, push_shop, {first: {"vip", "repeat"}, second: {"vip"}})
+    assert again.tag_changes == 0 and client.stats.requests == 0
+
+
+def test_a_crash_during_a_prefix_swap_resolves_to_what_landed_and_finishes_the_swap(app, push_shop):
+    customer = push_shop.customer_ids[0]
+    push(app, push_shop, {customer: {"vip"}})
+    set_prefix(app, push_shop, "crm:")
+
+    def crash(batch):
+        raise Crash
+
+    with pytest.raises(Crash):
+        push(app, push_shop, {customer: {"vip"}}, after_send=crash, bulk_threshold=10**9)
+    push(app, push_shop, {customer: {"vip"}})
+    assert push_shop.tags(customer) == [*OTHER_TAGS, "crm:vip"]
+    row = sync_rows(app, push_shop)[customer]
+    assert row.pushed == ["crm:vip"] and row.in_flight is None
 
 
 class Crash(Exception):
