@@ -13,9 +13,11 @@ import threading
 import time
 from collections.abc import Iterable
 
-from flask import Flask
+from flask import Flask, current_app
 from redis.exceptions import RedisError
+from rq import Retry
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app import db
 from app.models import Shop, utcnow
@@ -75,7 +77,9 @@ def push_shop(
             wanted = _values(storage.lists_for(session, shop_id, PRODUCT))
             outcome = metafields.push_values(session, client, shop_id, PRODUCT, wanted, session.commit)
             sent["products_sent"], sent["products_unchanged"] = outcome.sent, outcome.unchanged
-        metafields.ensure_customer_definition(client)
+        # Created on install (create_definitions); asked for here only when not on record.
+        if metafields.ensure_customer_definition(session, client, shop_id):
+            session.commit()
         subset = set(customer_ids) if customer_ids is not None else None
         wanted = _values(storage.lists_for(session, shop_id, CUSTOMER, subset))
         outcome = metafields.push_values(session, client, shop_id, CUSTOMER, wanted, session.commit)
@@ -84,6 +88,45 @@ def push_shop(
         return sent
     finally:
         session.close()
+
+
+@with_app_context
+def create_definitions(shop_id: int) -> bool:
+    """Install time: the app-owned customer metafield definition; False when not installed."""
+    session = db.session_factory()()
+    try:
+        shop = session.get(Shop, shop_id)
+        if shop is None:
+            raise LookupError(f"shop {shop_id} not found (yet)")  # the install may not be committed
+        if not shop.is_installed:
+            return False
+        metafields.create_customer_definition(session, AdminClient(session, shop.domain), shop_id)
+        session.commit()
+        return True
+    finally:
+        session.close()
+
+
+def definitions_on_install(session: Session, shop: Shop) -> None:
+    """Hook for a new grant (app/shopify/tokens.py): forget an earlier installation's definitions
+    and queue their creation. Off under TESTING unless asked for, like the backfill, so tests
+    that install shops do not queue work nobody runs; never raises for Redis trouble."""
+    metafields.forget_definitions(session, shop.id)
+    if not current_app.config.get("ORBIT_DEFINITIONS_ON_INSTALL", not current_app.testing):
+        return
+    try:
+        queue("push").enqueue(
+            "jobs.recommendations.create_definitions",
+            shop.id,
+            job_id=f"recs-definitions-{shop.id}",
+            result_ttl=0,
+            failure_ttl=86400,
+            # The install's transaction may not be committed yet when the job starts.
+            retry=Retry(max=5, interval=[5, 15, 60, 300, 900]),
+        )
+    except (RedisError, OSError):
+        # The first recommendations push creates it instead (nothing on record for the shop).
+        log.warning("could not queue the metafield definitions for shop %s: Redis unavailable", shop.id)
 
 
 def _values(lists: dict[int, list]) -> dict[int, str]:

@@ -15,7 +15,7 @@ from app.models.base import Base, MirroredResource, utcnow
 from app.models.inbox import WebhookDelivery
 from app.models.pipeline import ComplianceRequest, CustomerDataExport, DirtyCustomer
 from app.models.push import ShopifySegment, TagSync
-from app.models.recommendations import Recommendation, RecommendationPush
+from app.models.recommendations import AppMetafieldDefinition, Recommendation, RecommendationPush
 from app.models.referrals import Advocate, Referral, ReferralClick, Reward
 from app.models.resources import Checkout, Customer, Order, OrderLine, Product, Refund
 from app.models.shops import JobRun, OAuthState, Shop
@@ -23,6 +23,7 @@ from app.models.support import SupportContact
 
 __all__ = [
     "Advocate",
+    "AppMetafieldDefinition",
     "Base",
     "Checkout",
     "ComplianceRequest",

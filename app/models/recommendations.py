@@ -73,3 +73,23 @@ class RecommendationPush(Base):
         return (
             f"RecommendationPush({self.owner_type}={self.owner_shopify_id!r}, pushed_at={self.pushed_at!r})"
         )
+
+
+class AppMetafieldDefinition(Base):
+    """An app-owned metafield definition Orbit created (or found) in the shop, so a push asks
+    Shopify for it only when this row is missing (DESIGN 6: created on install)."""
+
+    __tablename__ = "app_metafield_definitions"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "owner_type", "key", name="uq_app_metafield_definitions_key"),
+    )
+
+    id: Mapped[bigpk]
+    shop_id: Mapped[shop_fk]
+    owner_type: Mapped[str] = mapped_column(String(20))  # Shopify's ownerType: CUSTOMER
+    key: Mapped[str] = mapped_column(String(64))
+    shopify_gid: Mapped[str | None] = mapped_column(String(100))  # None when Shopify said TAKEN
+    created_at: Mapped[utc_created]
+
+    def __repr__(self) -> str:
+        return f"AppMetafieldDefinition(shop_id={self.shop_id!r}, {self.owner_type}.{self.key})"

@@ -5,7 +5,8 @@ Products: Shopify's standard complementary-products metafield, which themes alre
 `list.product_reference`; the standard definition Search & Discovery uses). Customers: an
 app-owned metafield in Orbit's reserved namespace (`$app`, the API's default when no namespace
 is given), key `recommendations`, same type, with a definition created on install so merchants
-see it in the admin and themes and emails can read it (storefront PUBLIC_READ).
+see it in the admin and themes and emails can read it (storefront PUBLIC_READ). The shop's
+`app_metafield_definitions` row remembers it, so a push creates it only when that is missing.
 
 `metafieldsSet` takes 25 inputs per call and is atomic, so a batch is recorded in
 `recommendation_pushes` only after Shopify accepted it: a crash between the two re-sends the
@@ -19,10 +20,12 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.models import RecommendationPush, utcnow
+from app.models import AppMetafieldDefinition, RecommendationPush, utcnow
 from app.models.recommendations import CUSTOMER, PRODUCT
 from app.shopify.client import AdminClient
 from app.shopify.metafield_operations import (
@@ -161,9 +164,55 @@ def _send(client: AdminClient, owner_type: str, batch: dict[int, str], result: P
         return rest
 
 
-def ensure_customer_definition(client: AdminClient) -> None:
-    """Create the app-owned customer metafield definition (an existing one is fine)."""
-    create_definition(client, CUSTOMER_DEFINITION)
+def has_customer_definition(session: Session, shop_id: int) -> bool:
+    statement = select(AppMetafieldDefinition.id).where(
+        AppMetafieldDefinition.shop_id == shop_id,
+        AppMetafieldDefinition.owner_type == CUSTOMER_DEFINITION["ownerType"],
+        AppMetafieldDefinition.key == CUSTOMER_KEY,
+    )
+    return session.scalar(statement) is not None
 
 
-__all__ = ["CUSTOMER", "PRODUCT", "PushResult", "ensure_customer_definition", "push_values"]
+def create_customer_definition(session: Session, client: AdminClient, shop_id: int) -> None:
+    """Create the app-owned customer metafield definition and remember it (install time). One
+    that already exists (Shopify's TAKEN) counts as created."""
+    created = create_definition(client, CUSTOMER_DEFINITION)
+    insert = (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(
+        AppMetafieldDefinition
+    )
+    # Two jobs may race here (install and a first push): the second one's row is a no-op.
+    session.execute(
+        insert.values(
+            shop_id=shop_id,
+            owner_type=CUSTOMER_DEFINITION["ownerType"],
+            key=CUSTOMER_KEY,
+            shopify_gid=(created or {}).get("id"),
+            created_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=["shop_id", "owner_type", "key"])
+    )
+
+
+def ensure_customer_definition(session: Session, client: AdminClient, shop_id: int) -> bool:
+    """Before a push: create the definition only when this shop has no record of it (the
+    install normally did); True when Shopify was asked."""
+    if has_customer_definition(session, shop_id):
+        return False
+    create_customer_definition(session, client, shop_id)
+    return True
+
+
+def forget_definitions(session: Session, shop_id: int) -> None:
+    """A new installation: whether Shopify kept what an earlier installation created is not
+    assumed, so the install creates it again (an existing one answers TAKEN, which is fine)."""
+    session.execute(delete(AppMetafieldDefinition).where(AppMetafieldDefinition.shop_id == shop_id))
+
+
+__all__ = [
+    "CUSTOMER",
+    "PRODUCT",
+    "PushResult",
+    "create_customer_definition",
+    "ensure_customer_definition",
+    "forget_definitions",
+    "push_values",
+]

@@ -74,8 +74,10 @@ def save_offline_token(session: Session, token: TokenExchangeAccessToken, *, new
     session.flush()
     if new_grant:
         from jobs.backfill import backfill_on_install  # a new installation starts its backfill
+        from jobs.recommendations import definitions_on_install  # and creates its metafield definitions
 
         backfill_on_install(shop)
+        definitions_on_install(session, shop)
     return shop
 
 

@@ -340,3 +340,87 @@ def test_order_updates_coalesce_into_one_push_queue_job_that_a_worker_runs(app, 
     kinds = {r.product_shopify_id: r.kind for r in lists[C5]}
     assert kinds == {A: "buy_again", B: "buy_again", C: "new_to_you"}
     assert json.loads(field["value"]) == [f"gid://shopify/Product/{r.product_shopify_id}" for r in lists[C5]]
+
+
+@pytest.fixture
+def definition_creates(monkeypatch) -> list[str]:
+    """Every metafieldDefinitionCreate the app sends (the request still goes to the devstore)."""
+    sent: list[str] = []
+    original = AdminClient.execute
+
+    def counting(self, document, variables=None, **kwargs):
+        if kwargs.get("operation_name") == "OrbitMetafieldDefinitionCreate":
+            sent.append(self.shop_domain)
+        return original(self, document, variables, **kwargs)
+
+    monkeypatch.setattr(AdminClient, "execute", counting)
+    return sent
+
+
+def customer_definitions(dev: DevShop) -> list[dict]:
+    from devstore.resolvers.metafields import metafield_store
+
+    return [d for (owner, _, key), d in metafield_store(dev)["definitions"].items() if owner == "CUSTOMER"]
+
+
+def test_two_pushes_send_one_metafield_definition_create(app, recs_shop, definition_creates):
+    with app.app_context():
+        jobs.build_shop(recs_shop.shop_id, push=True)
+        jobs.push_shop(recs_shop.shop_id)
+        jobs.update_customers(recs_shop.shop_id, [C1])
+    assert definition_creates == [recs_shop.domain]
+    assert [d["key"] for d in customer_definitions(recs_shop.dev)] == [CUSTOMER_KEY]
+
+
+def test_a_definition_shopify_already_has_counts_as_created(app, recs_shop, definition_creates):
+    from app.models import AppMetafieldDefinition
+    from app.recs import metafields
+
+    with app.app_context():
+        session = db.request_session()
+        client = AdminClient(session, recs_shop.domain)
+        metafields.create_customer_definition(session, client, recs_shop.shop_id)
+        metafields.forget_definitions(session, recs_shop.shop_id)  # as a reinstall does
+        session.commit()
+        assert metafields.ensure_customer_definition(session, client, recs_shop.shop_id) is True  # TAKEN
+        session.commit()
+        assert metafields.ensure_customer_definition(session, client, recs_shop.shop_id) is False
+        rows = session.scalars(
+            select(AppMetafieldDefinition).where(AppMetafieldDefinition.shop_id == recs_shop.shop_id)
+        ).all()
+    assert len(definition_creates) == 2 and len(customer_definitions(recs_shop.dev)) == 1
+    assert [(r.owner_type, r.key, r.shopify_gid) for r in rows] == [("CUSTOMER", CUSTOMER_KEY, None)]
+
+
+def test_install_creates_the_customer_definition_and_pushes_then_leave_it_alone(
+    app, client, devstore, definition_creates
+):
+    from rq import SimpleWorker
+    from rq.serializers import JSONSerializer
+
+    from app.models import AppMetafieldDefinition
+    from app.queues import queue
+    from app.redis_conn import redis
+
+    app.config["ORBIT_DEFINITIONS_ON_INSTALL"] = True
+    domain = f"recs-install-{uuid.uuid4().hex[:8]}.myshopify.com"
+    dev = devstore.store.add_shop(
+        DevShop(domain=domain, id=abs(hash(domain)) % 10**9, name="Install", email=f"owner@{domain}")
+    )
+    response = client.get("/", query_string={"shop": domain, "id_token": devstore.session_token(domain)})
+    assert response.status_code == 200, response.text
+    with app.app_context():
+        shop_id = db.request_session().scalars(select(Shop.id).where(Shop.domain == domain)).one()
+        assert f"recs-definitions-{shop_id}" in queue("push").job_ids
+        SimpleWorker([queue("push")], connection=redis(), serializer=JSONSerializer).work(burst=True)
+        recorded = (
+            db.request_session()
+            .scalars(
+                select(AppMetafieldDefinition.shopify_gid).where(AppMetafieldDefinition.shop_id == shop_id)
+            )
+            .all()
+        )
+        assert definition_creates == [domain]
+        jobs.push_shop(shop_id)  # nothing built yet, but the definition is on record: no second create
+    assert definition_creates == [domain]
+    assert [d["id"] for d in customer_definitions(dev)] == recorded
