@@ -1,4 +1,4 @@
-import { Badge, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, SkeletonBodyText, SkeletonDisplayText, Tabs, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, SkeletonBodyText, SkeletonDisplayText, Tabs, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { apiFetch } from "../api.js";
 import { Empty, ErrorBanner, LoadingCard, LoadingPage } from "../components/PageStates.jsx";
@@ -103,7 +103,7 @@ function ReviewQueue({ queue, onDecided }) {
       await apiFetch(`/api/referrals/${referral.id}/${action}`, { method: "POST", body: {} });
       onDecided();
     } catch (error) {
-      setFailure(error.message);
+      setFailure({ message: error.message, referral, action });
     } finally {
       setBusy(null);
     }
@@ -119,9 +119,20 @@ function ReviewQueue({ queue, onDecided }) {
           <Text as="p" tone="subdued">
             Doubtful referrals wait here for you; Orbit never approves them by itself.
           </Text>
-          {failure && <Text tone="critical">{failure}</Text>}
         </BlockStack>
       </div>
+      {failure && (
+        <div style={{ padding: "12px 16px 0" }}>
+          <Banner
+            tone="critical"
+            title={`Orbit could not ${failure.action} the referral of ${failure.referral.friend.name}`}
+            action={{ content: "Try again", onAction: () => decide(failure.referral, failure.action) }}
+            onDismiss={() => setFailure(null)}
+          >
+            <p>{failure.message}</p>
+          </Banner>
+        </div>
+      )}
       <ErrorBanner error={queue.error} onRetry={queue.reload} />
       {queue.loading && !queue.data ? (
         <LoadingCard />
