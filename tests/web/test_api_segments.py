@@ -1,15 +1,23 @@
 """The segments API over HTTP on a devstore-seeded store: list, preview, create/update/delete,
-members, a customer's scores and the RFM rules; errors are 4xx, and one shop never sees another's."""
+members, a customer's scores and the RFM rules; errors are 4xx, and one shop never sees another's.
+Changes made here reach Shopify through the push queue: tags and Shopify segments follow."""
 
 from __future__ import annotations
 
 import pytest
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
 
 from app import db
 from app.models import utcnow
+from app.queues import queue
+from app.redis_conn import redis
 from app.segments.recompute import full_recompute
+from app.shopify import segment_operations
+from app.shopify.client import AdminClient
 from tests.conftest import DEMO_SHOP, OTHER_SHOP
 from tests.integration.analytics_rows import load_devstore_shop
+from tests.integration.push.conftest import install_shop
 from tests.web.ui_data import install, shop_id
 
 
@@ -118,3 +126,95 @@ def test_another_shop_cannot_see_or_change_these_segments(client, headers, shopi
     assert client.get(f"/api/segments/{segment_id}", headers=other).status_code == 404
     assert client.delete(f"/api/segments/{segment_id}", headers=other).status_code == 404
     assert client.get(f"/api/segments/{segment_id}/members", headers=other).status_code == 404
+
+
+def work_pushes(app) -> None:
+    with app.app_context():
+        SimpleWorker([queue("push")], connection=redis(), serializer=JSONSerializer).work(burst=True)
+
+
+def shopify_segments(shop) -> dict[str, str]:
+    return {s["name"]: s["query"] for s in getattr(shop.dev, "_segments", {}).values()}
+
+
+def test_shopify_follows_segment_changes_made_through_the_api(app, client, shopify, devstore):
+    shop = install_shop(app, client, devstore, customers=4)
+    shop.mirror(app)
+    with app.app_context(), db.transaction() as session:
+        full_recompute(session, shop.shop_id, utcnow())
+    headers = shopify.bearer(shopify.session_token(shop.domain))
+    assert client.put("/api/settings", json={"shopify_segments": True}, headers=headers).status_code == 200
+    # A merchant's own segment already holds the first name Orbit would choose.
+    with app.app_context():
+        segment_operations.create_segment(
+            AdminClient(None, shop.domain), "Orbit: Trade", "customer_tags CONTAINS 'trade'"
+        )
+    work_pushes(app)
+    builtin_count = len(shopify_segments(shop)) - 1  # built-ins that push by default
+
+    created = client.post(
+        "/api/segments",
+        json={"name": "Wholesale", "definition": "customer_tags CONTAINS 'wholesale'", "push_tag": True},
+        headers=headers,
+    ).json["segment"]
+    assert created["tag"] == "orbit:wholesale" and created["tag_name"] == "wholesale"
+    work_pushes(app)
+    assert all("orbit:wholesale" in shop.tags(c) for c in shop.customer_ids)
+    assert shopify_segments(shop)["Orbit: Wholesale"] == "customer_tags CONTAINS 'orbit:wholesale'"
+    record = next(key for key, s in shop.dev._segments.items() if s["name"] == "Orbit: Wholesale")
+
+    url = f"/api/segments/{created['id']}"
+    client.patch(url, json={"name": "Trade"}, headers=headers)  # taken in Shopify: numbered
+    work_pushes(app)
+    assert shop.dev._segments[record]["name"] == "Orbit: Trade (2)"
+    assert shopify_segments(shop)["Orbit: Trade"] == "customer_tags CONTAINS 'trade'"  # untouched
+
+    renamed = client.patch(url, json={"tag_name": "trade-account"}, headers=headers).json["segment"]
+    assert renamed["tag"] == "orbit:trade-account"
+    work_pushes(app)
+    assert shop.dev._segments[record]["query"] == "customer_tags CONTAINS 'orbit:trade-account'"
+    for customer in shop.customer_ids:
+        assert "orbit:trade-account" in shop.tags(customer) and "orbit:wholesale" not in shop.tags(customer)
+
+    client.put("/api/settings", json={"tag_prefix": "crm:"}, headers=headers)
+    work_pushes(app)
+    assert shop.dev._segments[record]["query"] == "customer_tags CONTAINS 'crm:trade-account'"
+    assert client.get(url, headers=headers).json["segment"]["tag"] == "crm:trade-account"
+    for customer in shop.customer_ids:
+        tags = shop.tags(customer)
+        assert "crm:trade-account" in tags and not any(t.startswith("orbit:") for t in tags)
+        assert {"newsletter", "wholesale"} <= set(tags)  # other apps' tags survive
+
+    client.patch(url, json={"push_tag": False}, headers=headers)
+    work_pushes(app)
+    assert record not in shop.dev._segments  # deleted in Shopify
+    assert not any("crm:trade-account" in shop.tags(c) for c in shop.customer_ids)
+
+    client.patch(url, json={"push_tag": True}, headers=headers)
+    work_pushes(app)
+    assert shopify_segments(shop)["Orbit: Trade (2)"] == "customer_tags CONTAINS 'crm:trade-account'"
+
+    assert client.delete(url, headers=headers).status_code == 204
+    work_pushes(app)
+    assert shopify_segments(shop)["Orbit: Trade"] == "customer_tags CONTAINS 'trade'"
+    assert len(shopify_segments(shop)) == builtin_count + 1
+    assert not any("Trade (2)" in name for name in shopify_segments(shop))
+    assert not any("crm:trade-account" in shop.tags(c) for c in shop.customer_ids)
+
+    client.put("/api/settings", json={"shopify_segments": False}, headers=headers)
+    work_pushes(app)
+    assert shopify_segments(shop) == {"Orbit: Trade": "customer_tags CONTAINS 'trade'"}
+
+
+def test_a_tag_name_is_checked_and_must_be_free(client, headers):
+    created = client.post(
+        "/api/segments", json={"name": "Mine", "definition": "number_of_orders >= 1"}, headers=headers
+    ).json["segment"]
+    url = f"/api/segments/{created['id']}"
+    assert client.patch(url, json={"tag_name": "a,b"}, headers=headers).status_code == 400
+    assert client.patch(url, json={"tag_name": " x"}, headers=headers).status_code == 400
+    assert client.patch(url, json={"tag_name": "vip"}, headers=headers).status_code == 409  # a built-in's
+    segments = client.get("/api/segments", headers=headers).json["segments"]
+    vip = next(s for s in segments if s["tag_name"] == "vip")
+    builtin = client.patch(f"/api/segments/{vip['id']}", json={"tag_name": "x"}, headers=headers)
+    assert builtin.status_code == 400
