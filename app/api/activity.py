@@ -1,4 +1,5 @@
-"""Activity: long jobs with progress and outcome, and the webhook inbox's health."""
+"""Activity: long jobs with progress and outcome, the webhook inbox's health, and the tags the
+push could not write (Shopify's 250 tags per customer, 255 characters per tag)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from app import db
 from app.api import bp
 from app.api.ui_json import bad_argument, int_arg, iso
 from app.errors import error_response
-from app.models import JobRun, WebhookDelivery, utcnow
+from app.models import Customer, JobRun, TagSync, WebhookDelivery, utcnow
 from app.security import session_token_required
 
 DEAD_STATUSES = ("failed", "dead")
@@ -32,6 +33,8 @@ def job_json(run: JobRun) -> dict:
         "progress_total": run.progress_total,
         "percent": percent,
         "error": run.error,
+        # A push's summary (tag changes, refused, requests, ...); other kinds keep resume points there.
+        "outcome": dict(run.checkpoint or {}) if run.kind == "push" and run.status == "succeeded" else None,
         "started_at": iso(run.started_at),
         "finished_at": iso(run.finished_at),
         "created_at": iso(run.created_at),
@@ -55,10 +58,58 @@ def status_counts(session, shop_id: int, since=None) -> dict[str, int]:
     }
 
 
+REFUSALS_SHOWN = 50
+
+
+def tag_refusals(session, shop_id: int) -> dict:
+    """Tags the last pushes could not write, per customer, as recorded in tag_sync.refused."""
+    length = (
+        func.jsonb_array_length if session.get_bind().dialect.name == "postgresql" else func.json_array_length
+    )
+    has_refusals = (TagSync.shop_id == shop_id, length(TagSync.refused) > 0)
+    customers, tags = session.execute(
+        select(func.count(TagSync.id), func.coalesce(func.sum(length(TagSync.refused)), 0)).where(
+            *has_refusals
+        )
+    ).one()
+    rows = session.execute(
+        select(
+            TagSync.customer_shopify_id,
+            TagSync.refused,
+            TagSync.updated_at,
+            Customer.first_name,
+            Customer.last_name,
+        )
+        .outerjoin(
+            Customer,
+            (Customer.shop_id == TagSync.shop_id) & (Customer.shopify_id == TagSync.customer_shopify_id),
+        )
+        .where(*has_refusals)
+        .order_by(TagSync.updated_at.desc(), TagSync.id.desc())
+        .limit(REFUSALS_SHOWN)
+    ).all()
+    return {
+        "customers": customers,
+        "tags": int(tags),
+        "recent": [
+            {
+                "customer_id": customer_id,
+                "customer_name": " ".join(p for p in (first, last) if p) or None,
+                "tag": item.get("tag"),
+                "reason": item.get("reason"),
+                "recorded_at": iso(recorded_at),
+            }
+            for customer_id, refused, recorded_at, first, last in rows
+            for item in refused
+        ],
+    }
+
+
 @bp.get("/activity")
 @session_token_required
 def activity() -> Response:
-    """Recent long jobs and webhook health (last 24 hours and all time), with the dead letters."""
+    """Recent long jobs, webhook health (last 24 hours and all time) with the dead letters, and
+    the tags Shopify's limits kept the push from writing."""
     try:
         limit = int_arg("limit", 30, 1, 200)
     except ValueError as exc:
@@ -81,6 +132,7 @@ def activity() -> Response:
     )
     return jsonify(
         jobs=[job_json(run) for run in runs],
+        tag_refusals=tag_refusals(session, g.shop.id),
         webhooks={
             "last_24_hours": status_counts(session, g.shop.id, utcnow() - timedelta(hours=24)),
             "all_time": status_counts(session, g.shop.id),

@@ -145,7 +145,7 @@ def push_tags(
     diff = diff_tags(desired, pushed, current, prefix)
     report.refusals = diff.refusals
     report.tag_changes = diff.tag_changes
-    record_refusals(shop_id, diff.refusals)
+    record_refusals(shop_id, diff.refusals, checked=set(desired) | set(pushed))
 
     fields = plan.fields_of(diff.changes)
     if use_bulk(client, len(fields), bulk_threshold):
@@ -232,14 +232,31 @@ def apply_result(
     row.pushed = sorted(pushed)
 
 
-def record_refusals(shop_id: int, refusals: Sequence[Refusal]) -> None:
-    """Keep the latest reasons per customer, so the merchant can see what was not written."""
+def refused_among(session: Session, shop_id: int, customer_ids: set[int]) -> list[int]:
+    """Which of these customers have refusals on record (columns only; one scan of the shop's
+    rows when asked about many, else IN lists)."""
+    statement = select(TagSync.customer_shopify_id, TagSync.refused).where(TagSync.shop_id == shop_id)
+    if len(customer_ids) > 10 * CHUNK:
+        found = session.execute(statement).all()
+    else:
+        found = []
+        for part in chunks(sorted(customer_ids)):
+            found.extend(session.execute(statement.where(TagSync.customer_shopify_id.in_(part))))
+    return [customer_id for customer_id, refused in found if refused and customer_id in customer_ids]
+
+
+def record_refusals(shop_id: int, refusals: Sequence[Refusal], checked: Iterable[int] = ()) -> None:
+    """Keep the latest reasons per customer, so the merchant can see what was not written; a
+    customer in `checked` (diffed by this push) without a refusal now loses its old ones."""
     by_customer: dict[int, list[dict[str, str]]] = {}
     for refusal in refusals:
         by_customer.setdefault(refusal.customer_id, []).append({"tag": refusal.tag, "reason": refusal.reason})
-    if not by_customer:
+    cleared = set(checked) - set(by_customer)
+    if not by_customer and not cleared:
         return
     with db.transaction() as session:
+        for row in sync_rows(session, shop_id, refused_among(session, shop_id, cleared)):
+            row.refused = []
         rows = {r.customer_shopify_id: r for r in sync_rows(session, shop_id, by_customer)}
         for customer_id, refused in by_customer.items():
             row = rows.get(customer_id)
