@@ -23,6 +23,7 @@ DEFAULT_SCOPES = ",".join(
         "write_store_credit_account_transactions",
         "read_locations",
         "read_customer_merge",
+        "read_shopify_payments_disputes",
     ]
 )
 

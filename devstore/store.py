@@ -69,6 +69,7 @@ class Shop:
     currency: str = "USD"
     iana_timezone: str = "America/New_York"
     plan_name: str = "basic"
+    country_code: str = "US"  # the billing address's country (shop.billingAddress)
     created_at: str = field(default_factory=now_iso)
     customers: dict[int, Record] = field(default_factory=dict)
     orders: dict[int, Record] = field(default_factory=dict)

@@ -1,9 +1,11 @@
 """Referral jobs: thin shells over app/referral_program.
 
 - `run_referrals(shop_id, now=None)`: attribute orders changed since the last run, move holds
-  on, issue earned rewards exactly once, and reverse or flag rewards whose order was refunded
-  after issuance. Queued per shop with a deterministic id (coalesced like the drain), after each
-  drain and periodically; `now` (ISO-8601) lets tests and back-fills pass the hold clock.
+  on, issue earned rewards exactly once (one Shopify refuses is retried next run, then shown as
+  failed), reverse or flag rewards whose order was refunded or charged back after issuance, and
+  enrol customers who now have a paid order (a batch per run: code, discount, metafield).
+  Queued per shop with a deterministic id (coalesced like the drain), after each drain and
+  periodically; `now` (ISO-8601) lets tests and back-fills pass the hold clock.
 - `enrol_advocate(shop_id, customer_id)`: give a customer a code, link and metafield.
 - `start_ticker(app)`: the worker queues `run_all` every REFERRALS_INTERVAL_SECONDS (default
   hourly), so holds mature and rewards go out in shops that see no new orders.
@@ -16,7 +18,7 @@ import threading
 import time
 from datetime import datetime, timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from redis.exceptions import RedisError
 from rq import Retry
 from sqlalchemy import select
@@ -93,11 +95,19 @@ def run_referrals(shop_id: int, now: str | None = None) -> dict[str, int]:
         request_incremental(shop_id)
     with db.transaction() as session:
         due = rewards.due_rewards(session, shop_id)
-    summary["issued"] = sum(1 for reward_id in due if rewards.issue_reward(reward_id, client))
+    summary.update(rewards.issue_due(due, client))
     with db.transaction() as session:
         refunded = reversal.refunded_after_issue(session, shop_id)
     summary["reversed_or_flagged"] = sum(1 for r in refunded if reversal.reverse_reward(r, client, clock))
-
+    batch = int(current_app.config.get("REFERRALS_ENROL_BATCH", advocates.ENROL_BATCH))
+    with db.transaction() as session:
+        # Codes are committed before Shopify hears of them (see app/referral_program/advocates.py).
+        shop = session.get(Shop, shop_id)
+        summary["enrolled"] = len(advocates.enrol_eligible(session, shop, batch))
+        settings = load(shop.settings)
+    with db.transaction() as session:
+        pending = advocates.unpublished(session, shop_id, batch)
+    summary["published"] = advocates.publish_advocates(pending, client, settings)
     return summary
 
 
@@ -108,12 +118,14 @@ def enrol_advocate(shop_id: int, customer_id: int) -> dict[str, str]:
         shop = session.get(Shop, shop_id)
         advocate = advocates.reserve_advocate(session, shop, customer_id)
         advocate_id, settings, domain = advocate.id, load(shop.settings), shop.domain
+    advocates.publish_advocates([advocate_id], AdminClient(None, domain), settings)
     with db.transaction() as session:
         advocate = session.get(Advocate, advocate_id)
-        if advocate.discount_gid is None or advocate.metafield_written_at is None:
-            gid, written = advocates.publish(AdminClient(None, domain), advocate, settings)
-            advocate.discount_gid, advocate.metafield_written_at = gid, written
-        return {"code": advocate.code, "link": advocate.link or "", "discount_gid": advocate.discount_gid}
+        return {
+            "code": advocate.code,
+            "link": advocate.link or "",
+            "discount_gid": advocate.discount_gid or "",
+        }
 
 
 DEFAULT_INTERVAL_SECONDS = 3600

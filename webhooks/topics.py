@@ -34,6 +34,7 @@ HANDLER_MODULES = {
         "orders",
     ),
     "refunds/create": "refunds",
+    **dict.fromkeys(("disputes/create", "disputes/update"), "disputes"),
     **dict.fromkeys(("checkouts/create", "checkouts/update", "checkouts/delete"), "checkouts"),
     **dict.fromkeys(("products/create", "products/update", "products/delete"), "products"),
     "bulk_operations/finish": "bulk",

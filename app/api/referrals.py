@@ -3,6 +3,7 @@ string in shop currency, times are ISO 8601 UTC).
 
 GET  /api/referrals/settings              -> {"settings": <document, see app/referral_program/settings.py>}
 PUT  /api/referrals/settings <document> -> 200 {"settings"} | 422 {"error": {"fields": {"hold.days": ".."}}}
+     (also 422 when the shop's granted scopes cannot carry a setting out, e.g. store credit)
 GET  /api/referrals/advocates?limit&offset
      -> {"advocates": [{"id", "customer_id", "customer_name", "code", "link", "published": bool,
           "clicks", "referrals": {"pending", "review", "earned", "rejected", "void"},
@@ -13,10 +14,13 @@ GET  /api/referrals?status=pending|review|earned|rejected|void&limit&offset
      -> {"referrals": [{"id", "advocate": {"id", "code", "customer_id", "customer_name"},
           "friend": {"customer_id", "name"}, "order_id", "order_total", "currency", "via",
           "ordered_at", "status", "reasons": [{"rule", "action", "reason"}], "decided_by",
-          "decided_at", "reward": {"kind", "amount", "status", "code"} | null}], "total"}
+          "decided_at", "reward": {"id", "kind", "amount", "status", "code", "attempts",
+          "last_error"} | null}], "total"}  (reward status failed: Shopify refused it repeatedly)
 GET  /api/referrals/review                -> the same list, status=review (the review queue)
 POST /api/referrals/<id>/approve {"note"?} -> {"referral"} | 409 when it is not in review
 POST /api/referrals/<id>/reject  {"note"?} -> {"referral"} | 409 when it is not in review
+POST /api/referrals/rewards/<id>/retry  -> {"reward": {...}} (due again; the next run issues it)
+     | 404 | 409 when the reward is not failed
 GET  /api/referrals/kpis?days=90
      -> {"new_customers", "referred_new_customers", "share_referred", "clicks", "referred_orders",
          "friend_conversion", "referred_revenue", "reward_cost", "cost_to_revenue", "rewards_issued",
@@ -42,6 +46,7 @@ from app.models import Advocate, Referral, Reward, utcnow
 from app.queues import queue
 from app.referral_program import advocates as advocate_ops
 from app.referral_program import kpis, review
+from app.referral_program import rewards as reward_ledger
 from app.referral_program.settings import SettingsError, load, validate
 from app.security import session_token_required
 
@@ -60,8 +65,9 @@ def referral_settings() -> Response:
 def save_referral_settings() -> Response:
     """Validate and store the whole settings document."""
     body = request.get_json(silent=True)
+    candidate = body if isinstance(body, dict) else None
     try:
-        document = validate(body if isinstance(body, dict) else None)  # type: ignore[arg-type]
+        document = validate(candidate, g.shop.scopes or "")  # type: ignore[arg-type]
     except SettingsError as exc:
         return field_errors(exc.errors)
     session = db.request_session()
@@ -203,12 +209,19 @@ def referral_json(
         "decided_at": iso(referral.decided_at),
         "reward": None
         if reward is None
-        else {
-            "kind": reward.kind,
-            "amount": money(reward.amount),
-            "status": reward.status,
-            "code": reward.code,
-        },
+        else reward_json(reward),
+    }
+
+
+def reward_json(reward: Reward) -> dict[str, Any]:
+    return {
+        "id": reward.id,
+        "kind": reward.kind,
+        "amount": money(reward.amount),
+        "status": reward.status,
+        "code": reward.code,
+        "attempts": reward.attempts,
+        "last_error": reward.last_error,
     }
 
 
@@ -281,6 +294,21 @@ def approve_referral(referral_id: int) -> Response:
 def reject_referral(referral_id: int) -> Response:
     """Reject a referral in review."""
     return decide(referral_id, approve=False)
+
+
+@bp.post("/referrals/rewards/<int:reward_id>/retry")
+@session_token_required
+def retry_reward(reward_id: int) -> Response:
+    """Make a failed reward due again; the next referral run issues it."""
+    session = db.request_session()
+    try:
+        reward = reward_ledger.retry_failed(session, g.shop.id, reward_id)
+    except LookupError:
+        return error_response(404, "no such reward")
+    except reward_ledger.NotFailed as exc:
+        return error_response(409, str(exc))
+    session.commit()
+    return jsonify(reward=reward_json(reward))
 
 
 @bp.get("/referrals/kpis")

@@ -16,7 +16,7 @@ from app.models.inbox import WebhookDelivery
 from app.models.pipeline import ComplianceRequest, CustomerDataExport, DirtyCustomer
 from app.models.push import ShopifySegment, TagSync
 from app.models.recommendations import AppMetafieldDefinition, Recommendation, RecommendationPush
-from app.models.referrals import Advocate, Referral, ReferralClick, Reward
+from app.models.referrals import Advocate, OrderDispute, Referral, ReferralClick, Reward
 from app.models.resources import Checkout, Customer, Order, OrderLine, Product, Refund
 from app.models.shops import JobRun, OAuthState, Shop
 from app.models.support import SupportContact
@@ -40,6 +40,7 @@ __all__ = [
     "Recommendation",
     "RecommendationPush",
     "Referral",
+    "OrderDispute",
     "ReferralClick",
     "Refund",
     "Reward",

@@ -98,11 +98,40 @@ class ReferralClick(Base):
     clicked_at: Mapped[utc_created]
 
 
+class OrderDispute(Base):
+    """A Shopify Payments dispute (chargeback or inquiry) on an order, as the disputes/create and
+    disputes/update webhooks report it; the referral checks read it (a chargeback in the hold
+    voids the referral, one after the reward reverses or flags it)."""
+
+    __tablename__ = "referral_order_disputes"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "dispute_shopify_id", name="uq_referral_order_disputes_shop_dispute"),
+        Index("ix_referral_order_disputes_shop_order", "shop_id", "order_shopify_id"),
+    )
+
+    id: Mapped[bigpk]
+    shop_id: Mapped[shop_fk]
+    dispute_shopify_id: Mapped[int] = mapped_column(BigInteger)
+    order_shopify_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20))  # chargeback | inquiry
+    status: Mapped[str | None] = mapped_column(String(40))  # needs_response ... won | lost
+    reason: Mapped[str | None] = mapped_column(String(60))
+    initiated_at: Mapped[utc_time]
+    # The triggering time of the webhook last applied: an older, late delivery changes nothing.
+    reported_at: Mapped[utc_time]
+    created_at: Mapped[utc_created]
+    updated_at: Mapped[utc_updated]
+
+    def __repr__(self) -> str:
+        return f"OrderDispute(id={self.id!r}, order={self.order_shopify_id!r}, kind={self.kind!r})"
+
+
 class Reward(Base):
     """The ledger: one row per earned reward, keyed by an idempotency key ("referral:<id>").
 
     status: earned (to issue) | issued (exists in Shopify: `shopify_gid`) | reversed (taken back
-    after a refund) | flagged (a refund after issuance the merchant must look at) | failed.
+    after a refund) | flagged (a refund after issuance the merchant must look at) | failed (Shopify
+    refused it MAX_ATTEMPTS times; `last_error` says why, and the merchant can retry it).
     `attempted_at` is set, and committed, before the Shopify call: a retry that finds it set
     looks the reward up in Shopify before creating anything.
     """

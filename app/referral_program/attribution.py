@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Advocate, Order, Referral, Refund, Shop
+from app.models import Advocate, Order, OrderDispute, Referral, Refund, Shop
 from app.referral_program import shopify_reads
 from app.referral_program.settings import fraud_settings
 from app.referrals.attribution import Attribution, OrderSignals, attribute
@@ -81,6 +81,17 @@ def refunded_total(session: Session, order: Order) -> Decimal:
     return refunded_amount(session, order.shop_id, order.shopify_id)
 
 
+def charged_back(session: Session, shop_id: int, order_shopify_id: int) -> bool:
+    """Whether a chargeback (not a mere inquiry) was opened on the order; what became of it later
+    does not matter: a referral whose payment was disputed in the hold earns nothing."""
+    statement = select(OrderDispute.id).where(
+        OrderDispute.shop_id == shop_id,
+        OrderDispute.order_shopify_id == order_shopify_id,
+        OrderDispute.kind == "chargeback",
+    )
+    return session.scalar(statement.limit(1)) is not None
+
+
 def advocate_browser_ip(session: Session, shop_id: int, customer_id: int) -> str | None:
     statement = (
         select(Order.browser_ip)
@@ -114,6 +125,7 @@ def record_referral(
     found: Attribution,
     client: AdminClient,
     settings: dict[str, Any],
+    shop_country: str | None = None,
 ) -> Referral:
     advocate = session.get(Advocate, found.advocate_id)
     placed = order.processed_at or order.shopify_created_at or order.created_at
@@ -123,7 +135,7 @@ def record_referral(
         advocate.customer_shopify_id,
         advocate_browser_ip(session, shop.id, advocate.customer_shopify_id),
     )
-    rules = fraud_settings(settings, shop_country=None)
+    rules = fraud_settings(settings, shop_country=shop_country)
     referred = ReferredOrder(
         order_id=order.shopify_id,
         created_at=placed,
@@ -132,6 +144,7 @@ def record_referral(
         total=Decimal(order.total_price),
         refunded=refunded_total(session, order),
         cancelled=order.cancelled_at is not None,
+        chargeback=charged_back(session, shop.id, order.shopify_id),
     )
     recent = recent_referrals(session, shop.id, placed - rules.velocity_window)
     verdict = check_referral(advocate_person, referred, recent, rules)
@@ -168,13 +181,18 @@ def attribute_orders(
     codes = dict(session.execute(select(Advocate.code, Advocate.id).where(Advocate.shop_id == shop.id)).all())
     if not codes:
         return []
+    matches = [
+        (order, found)
+        for order in candidates(session, shop.id, since)
+        if (found := attribute(signals(order), codes))
+    ]
+    if not matches:
+        return []
+    country = shopify_reads.shop_country(client)
     recorded = []
-    for order in candidates(session, shop.id, since):
-        found = attribute(signals(order), codes)
-        if found is None:
-            continue
+    for order, found in matches:
         with session.begin_nested():
-            recorded.append(record_referral(session, shop, order, found, client, settings))
+            recorded.append(record_referral(session, shop, order, found, client, settings, country))
     return recorded
 
 

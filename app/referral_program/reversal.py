@@ -1,5 +1,5 @@
-"""Rewards taken back after the friend's order was refunded or cancelled once the reward was
-issued: an unused discount code is deactivated, store credit debited, or the reward flagged for
+"""Rewards taken back after the friend's order was refunded, cancelled or charged back once the
+reward was issued: an unused discount code is deactivated, store credit debited, or the reward flagged for
 the merchant, as the shop's `refund_after_issue` setting says."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import db
 from app.models import Advocate, Referral, Reward, Shop
+from app.referral_program.attribution import charged_back
 from app.referral_program.rewards import CLOCK_SKEW, add_finding, order_progress
 from app.referral_program.settings import load
 from app.shopify import discount_operations, store_credit_operations
@@ -19,15 +20,16 @@ from app.shopify.client import AdminClient, UserErrors
 
 
 def refunded_after_issue(session: Session, shop_id: int) -> list[int]:
-    """Issued rewards whose friend's order was since cancelled or refunded in full, and reversals
-    a crash interrupted."""
+    """Issued rewards whose friend's order was since cancelled, refunded in full or charged back,
+    and reversals a crash interrupted."""
     found = []
     for reward in session.scalars(
         select(Reward).where(Reward.shop_id == shop_id, Reward.status.in_(("issued", "reversing")))
     ):
         progress = order_progress(session, shop_id, session.get(Referral, reward.referral_id))
         if reward.status == "reversing" or (
-            progress is not None and (progress.cancelled or progress.refunded >= progress.total)
+            progress is not None
+            and (progress.cancelled or progress.chargeback or progress.refunded >= progress.total)
         ):
             found.append(reward.id)
     return sorted(found)
@@ -50,9 +52,20 @@ def reverse_reward(reward_id: int, client: AdminClient, now: datetime) -> str:
         if reward.status != "issued":
             return reward.status
         referral.status = "void"
-        add_finding(
-            referral, "refunded_after_reward", "reject", "The order was refunded after the reward was issued."
-        )
+        if charged_back(session, reward.shop_id, referral.order_shopify_id):
+            add_finding(
+                referral,
+                "chargeback_after_reward",
+                "reject",
+                "The order was charged back after the reward was issued.",
+            )
+        else:
+            add_finding(
+                referral,
+                "refunded_after_reward",
+                "reject",
+                "The order was refunded after the reward was issued.",
+            )
         shop = session.get(Shop, reward.shop_id)
         if load(shop.settings)["refund_after_issue"] == "flag":
             reward.status, reward.reversal_note = (

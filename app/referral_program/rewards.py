@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from app import db
 from app.models import Advocate, Order, Referral, Reward, Shop, utcnow
-from app.referral_program.attribution import refunded_total
+from app.referral_program.attribution import charged_back, refunded_total
 from app.referral_program.settings import hold_policy, load
 from app.referrals.hold import OrderProgress, reward_state
 from app.shopify import discount_operations, store_credit_operations
@@ -38,6 +38,9 @@ from app.shopify.client import AdminClient
 
 CRASH_ENV = "ORBIT_REFERRAL_CRASH_AT"
 CLOCK_SKEW = timedelta(seconds=30)
+# After this many refused attempts a reward stops being retried and shows as failed, with its
+# last error, until the merchant asks for another try.
+MAX_ATTEMPTS = 5
 
 
 def crash_point(name: str) -> None:
@@ -59,6 +62,7 @@ def order_progress(session: Session, shop_id: int, referral: Referral) -> OrderP
         fulfilled_at=fulfilled_at,
         refunded=refunded_total(session, order),
         cancelled=order.cancelled_at is not None or order.deleted_at is not None,
+        chargeback=charged_back(session, shop_id, order.shopify_id),
     )
 
 
@@ -97,9 +101,12 @@ def evaluate_holds(session: Session, shop: Shop, now: datetime) -> dict[str, int
             continue  # waits for the merchant, never approved by itself
         if state == "void":
             referral.status, referral.decided_by, referral.decided_at = "void", "rules", now
-            add_finding(
-                referral, "refunded", "reject", "The order was cancelled or refunded during the hold."
-            )
+            if progress.chargeback:
+                add_finding(referral, "chargeback", "reject", "The order was charged back during the hold.")
+            else:
+                add_finding(
+                    referral, "refunded", "reject", "The order was cancelled or refunded during the hold."
+                )
             counts["void"] += 1
         elif progress.refunded > 0 and referral.decided_by is None:
             referral.status = "review"
@@ -206,6 +213,48 @@ def issue_reward(reward_id: int, client: AdminClient) -> str | None:
         session.flush()
         crash_point("before_ledger_commit")
     return gid
+
+
+def record_failure(reward_id: int, error: Exception) -> str:
+    """Keep why issuing failed on the ledger row (its attempt was counted before the call); the
+    row stays due for the next run, or turns `failed` after MAX_ATTEMPTS. The new status."""
+    with db.transaction() as session:
+        reward = session.get(Reward, reward_id)
+        reward.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if reward.status == "earned" and reward.attempts >= MAX_ATTEMPTS:
+            reward.status = "failed"
+        return reward.status
+
+
+def issue_due(reward_ids: list[int], client: AdminClient) -> dict[str, int]:
+    """Issue each due reward; one Shopify refuses is recorded and retried later, never blocking
+    the others."""
+    counts = {"issued": 0, "issue_errors": 0, "failed": 0}
+    for reward_id in reward_ids:
+        try:
+            issued = issue_reward(reward_id, client)
+        except Exception as exc:  # noqa: BLE001 - kept on the ledger row, retried next run
+            counts["issue_errors"] += 1
+            counts["failed"] += record_failure(reward_id, exc) == "failed"
+            continue
+        counts["issued"] += issued is not None
+    return counts
+
+
+def retry_failed(session: Session, shop_id: int, reward_id: int) -> Reward:
+    """The merchant asks for another try: a failed reward is due again with fresh attempts (its
+    `attempted_at` stays, so the next try still looks Shopify up before creating anything)."""
+    reward = session.scalar(select(Reward).where(Reward.shop_id == shop_id, Reward.id == reward_id))
+    if reward is None:
+        raise LookupError(reward_id)
+    if reward.status != "failed":
+        raise NotFailed(f"reward {reward_id} is {reward.status}, not failed")
+    reward.status, reward.attempts = "earned", 0
+    return reward
+
+
+class NotFailed(ValueError):
+    """Only a failed reward can be retried."""
 
 
 def due_rewards(session: Session, shop_id: int) -> list[int]:

@@ -13,11 +13,14 @@
     }
 
 `percentage` values are percents (10 = 10 % off); money is a decimal string in shop currency.
+Saving checks the settings against the scopes the shop granted (`shops.scopes`): store credit
+rewards need the store credit scopes, discount codes (friends' codes and rewards) write_discounts.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -34,6 +37,11 @@ DEFAULTS: dict[str, Any] = {
     "refund_after_issue": "reverse",
     "velocity": {"window_days": 7, "max_orders_per_network": 3, "max_orders_per_address": 2},
 }
+
+
+# Scopes each feature needs; write_X grants read_X too, as Shopify's scopes do.
+DISCOUNT_SCOPES = ("write_discounts",)
+STORE_CREDIT_SCOPES = ("read_store_credit_accounts", "write_store_credit_account_transactions")
 
 
 class SettingsError(ValueError):
@@ -83,8 +91,36 @@ def _choice(errors: dict[str, str], field: str, raw: Any, choices: tuple[str, ..
     return str(raw)
 
 
-def validate(candidate: dict[str, Any]) -> dict[str, Any]:
-    """The full settings document to store; SettingsError listing every invalid field."""
+def granted(scopes: str | Collection[str]) -> set[str]:
+    """The shop's granted scopes ("a,b" as stored, or a collection), with the reads writes imply."""
+    names = {s.strip() for s in (scopes.split(",") if isinstance(scopes, str) else scopes) if s.strip()}
+    return names | {"read_" + n.removeprefix("write_") for n in names if n.startswith("write_")}
+
+
+def missing_scopes(settings: dict[str, Any], scopes: str | Collection[str]) -> dict[str, str]:
+    """Fields the shop's granted scopes cannot carry out, with what is missing."""
+    have = granted(scopes)
+    errors: dict[str, str] = {}
+    reward_kind = settings["advocate_reward"]["kind"]
+    if reward_kind == "store_credit":
+        lacking = [s for s in STORE_CREDIT_SCOPES if s not in have]
+        if lacking:
+            errors["advocate_reward.kind"] = (
+                f"store credit needs the {', '.join(lacking)} access scope(s), which this shop has "
+                "not granted; choose a discount code reward or update the app's access"
+            )
+    lacking = [s for s in DISCOUNT_SCOPES if s not in have]
+    if lacking and settings["enabled"]:
+        errors["enabled"] = (
+            f"referral codes are Shopify discount codes and need the {', '.join(lacking)} access "
+            "scope, which this shop has not granted"
+        )
+    return errors
+
+
+def validate(candidate: dict[str, Any], scopes: str | Collection[str] | None = None) -> dict[str, Any]:
+    """The full settings document to store; SettingsError listing every invalid field. With the
+    shop's granted `scopes`, settings those scopes cannot carry out are invalid too."""
     if not isinstance(candidate, dict):
         raise SettingsError({"": "expected a JSON object"})
     unknown = set(candidate) - set(DEFAULTS)
@@ -131,6 +167,8 @@ def validate(candidate: dict[str, Any]) -> dict[str, Any]:
     velocity["max_orders_per_address"] = _int(
         errors, "velocity.max_orders_per_address", velocity.get("max_orders_per_address"), 1, 1000
     )
+    if not errors and scopes is not None:
+        errors.update(missing_scopes(s, scopes))
     if errors:
         raise SettingsError(errors)
     return s

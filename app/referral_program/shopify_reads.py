@@ -1,6 +1,7 @@
 """What the fraud checks read from Shopify at attribution time. Orbit's mirror keeps no
 addresses or phone numbers (personal data stays in `customers`, and only the default address's
-area), so a referred order's buyer and the advocate are read when the referral is checked."""
+area), so a referred order's buyer and the advocate are read when the referral is checked, and
+the shop's country once per run (phone numbers written without a country code are read in it)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,19 @@ query OrbitAdvocateCustomer($id: ID!) {{
   }}
 }}
 """
+
+
+SHOP_COUNTRY = """
+query OrbitShopCountry {
+  shop { billingAddress { countryCodeV2 } }
+}
+"""
+
+
+def shop_country(client: AdminClient) -> str | None:
+    """The shop's country (its billing address), how locally written phone numbers are read."""
+    data = client.execute(SHOP_COUNTRY, {}, operation_name="OrbitShopCountry")
+    return ((data.get("shop") or {}).get("billingAddress") or {}).get("countryCodeV2")
 
 
 def _address(raw: dict[str, Any] | None) -> Address | None:

@@ -24,6 +24,7 @@ class OrderProgress:
     fulfilled_at: datetime | None = None
     refunded: Decimal = Decimal("0")
     cancelled: bool = False
+    chargeback: bool = False  # the buyer's bank took the money back (a Shopify Payments dispute)
 
 
 def hold_ends_at(order: OrderProgress, policy: HoldPolicy) -> datetime | None:
@@ -36,7 +37,7 @@ def hold_ends_at(order: OrderProgress, policy: HoldPolicy) -> datetime | None:
 def reward_state(
     order: OrderProgress, policy: HoldPolicy, now: datetime
 ) -> Literal["pending", "earned", "void"]:
-    if order.cancelled or order.refunded >= order.total:
+    if order.cancelled or order.chargeback or order.refunded >= order.total:
         # Nothing was bought in the end. A partial refund does not void: the fraud rules send
         # it to the merchant's review queue with the amount.
         return "void"

@@ -250,6 +250,8 @@ def metafield_definition_create(root: Any, info: Info, definition: dict[str, Any
             "description": definition.get("description"),
             "ownerType": definition["ownerType"],
             "type": {"name": type_name, "category": "TEXT"},
+            # What the app asked for (e.g. {"storefront": "PUBLIC_READ"}), for tests to read back.
+            "access_input": definition.get("access"),
         }
         store["definitions"][slot] = created
     return {"createdDefinition": created, "userErrors": []}

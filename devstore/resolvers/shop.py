@@ -46,6 +46,18 @@ def primary_domain(shop: Shop) -> dict:
     }
 
 
+def billing_address(shop: Shop) -> dict:
+    """The shop's billing address: only its country is modelled."""
+    return {
+        "id": shopify_gid("ShopAddress", shop.id),
+        "countryCodeV2": shop.country_code,
+        "countryCode": shop.country_code,
+        "coordinatesValidated": False,
+        "formatted": [shop.country_code],
+        "formattedArea": shop.country_code,
+    }
+
+
 SHOP_FIELDS = {
     "id": lambda s, info: shopify_gid("Shop", s.id),
     "name": lambda s, info: s.name,
@@ -57,6 +69,7 @@ SHOP_FIELDS = {
     "currencyCode": lambda s, info: s.currency,
     "ianaTimezone": lambda s, info: s.iana_timezone,
     "plan": lambda s, info: shop_plan(s),
+    "billingAddress": lambda s, info: billing_address(s),
     "createdAt": lambda s, info: graphql_datetime(s.created_at),
     "updatedAt": lambda s, info: graphql_datetime(s.created_at),
     "taxesIncluded": lambda s, info: False,
