@@ -96,14 +96,19 @@ def only_orbit_tags_differ(
     in_flight: Mapping[str, Iterable[str]] | None,
     prefix: str,
 ) -> bool:
-    """The body's tags are the stored ones with Orbit's tags as Orbit pushed (or is pushing) them."""
-    body, stored = {t.strip() for t in body_tags}, {t.strip() for t in stored_tags}
-    if {t for t in body if not is_owned(t, prefix)} != {t for t in stored if not is_owned(t, prefix)}:
-        return False
-    owned = {t for t in body if is_owned(t, prefix)}
+    """The body's tags are the stored ones with Orbit's tags as Orbit pushed (or is pushing)
+    them. Orbit's tags: its prefix, or in its record (so a prefix change in flight counts)."""
     flight = in_flight or {}
-    pushing = (set(pushed) | set(flight.get("add", ()))) - set(flight.get("remove", ()))
-    return owned in (set(pushed), pushing, {t for t in stored if is_owned(t, prefix)})
+    recorded, adding, removing = set(pushed), set(flight.get("add", ())), set(flight.get("remove", ()))
+
+    def ours(tag: str) -> bool:
+        return is_owned(tag, prefix) or tag in recorded or tag in adding or tag in removing
+
+    body, stored = {t.strip() for t in body_tags}, {t.strip() for t in stored_tags}
+    if {t for t in body if not ours(t)} != {t for t in stored if not ours(t)}:
+        return False
+    owned = {t for t in body if ours(t)}
+    return owned in (recorded, (recorded | adding) - removing, {t for t in stored if ours(t)})
 
 
 def update_is_echo(

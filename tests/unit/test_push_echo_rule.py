@@ -26,6 +26,8 @@ def body(**changes):
         (body(), SYNC, True),
         (body(latitude=45.5), SYNC, True),  # a float read back from the body
         (body(tags=["wholesale", "orbit:vip"]), SYNC, True),  # an older body that carries tags
+        # After a prefix change Orbit's record, not the prefix, says which tags are Orbit's.
+        (body(tags=["wholesale", "crm-vip"]), {**SYNC, "pushed": ["crm-vip"]}, True),
         (body(first_name="Anne"), SYNC, False),  # a real change
         (body(tags=["wholesale", "orbit:vip", "gold"]), SYNC, False),  # someone else's tag
         (body(tags=["orbit:vip"]), SYNC, False),  # someone removed another app's tag
