@@ -1,6 +1,6 @@
 """referral program: Shopify Payments disputes on orders (chargebacks void or reverse referrals)
 
-Revision ID: 0009_referral_disputes
+Revision ID: 0010_referral_disputes
 Revises: 0007_referrals
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_referral_disputes"
+revision = "0010_referral_disputes"
 down_revision = "0007_referrals"
 branch_labels = None
 depends_on = None
