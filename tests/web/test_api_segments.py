@@ -218,3 +218,26 @@ def test_a_tag_name_is_checked_and_must_be_free(client, headers):
     vip = next(s for s in segments if s["tag_name"] == "vip")
     builtin = client.patch(f"/api/segments/{vip['id']}", json={"tag_name": "x"}, headers=headers)
     assert builtin.status_code == 400
+
+
+def test_a_new_definition_on_a_pushed_segment_retags_who_joined_and_who_left(app, client, shopify, devstore):
+    shop = install_shop(app, client, devstore, customers=3)
+    first, *rest = shop.customer_ids
+    shop.dev.customers[first]["tags"] = "newsletter, wholesale, trade-fair"
+    shop.mirror(app)
+    with app.app_context(), db.transaction() as session:
+        full_recompute(session, shop.shop_id, utcnow())
+    headers = shopify.bearer(shopify.session_token(shop.domain))
+    created = client.post(
+        "/api/segments",
+        json={"name": "Fair", "definition": "customer_tags CONTAINS 'newsletter'", "push_tag": True},
+        headers=headers,
+    ).json["segment"]
+    work_pushes(app)
+    assert all("orbit:fair" in shop.tags(c) for c in shop.customer_ids)
+
+    definition = "customer_tags CONTAINS 'trade-fair'"
+    client.patch(f"/api/segments/{created['id']}", json={"definition": definition}, headers=headers)
+    work_pushes(app)
+    assert "orbit:fair" in shop.tags(first)
+    assert not any("orbit:fair" in shop.tags(c) for c in rest)
