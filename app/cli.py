@@ -1,6 +1,9 @@
-"""Operational commands: `flask --app app db upgrade`, `flask --app app worker`."""
+"""Operational commands: `flask --app app db upgrade`, `flask --app app worker`,
+`flask --app app sync reconcile`."""
 
 from __future__ import annotations
+
+import threading
 
 import click
 from flask import Flask, current_app
@@ -21,6 +24,21 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
+def start_tickers(app: Flask) -> list[threading.Thread]:
+    """The periodic work every long-running worker queues (RQ's own CronScheduler enqueues with
+    pickle, which these JSON-serializer workers cannot read): one daemon thread each."""
+    from jobs import analytics, recommendations, reconcile, referrals, sweeper
+
+    return [
+        sweeper.start_ticker(app),  # drains for webhook rows no drain will reach
+        analytics.start_ticker(app),  # nightly full recompute
+        recommendations.start_ticker(app),  # daily full recommendations build
+        referrals.start_ticker(app),  # hourly referral holds and rewards
+        # Webhooks are not guaranteed: the periodic updated_at reconciliation catches what never came.
+        reconcile.start_ticker(app),
+    ]
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--name", default=None, help="Worker name (defaults to RQ's).")
@@ -32,25 +50,27 @@ def worker(burst: bool, name: str | None) -> None:
 
     set_worker_app(current_app._get_current_object())
     if not burst:
-        from jobs.sweeper import start_ticker
-
-        start_ticker(current_app._get_current_object())  # periodic webhook sweeper (jobs/sweeper.py)
-        from jobs.analytics import start_ticker as start_analytics_ticker
-
-        start_analytics_ticker(current_app._get_current_object())  # nightly full recompute
-        from jobs.recommendations import start_ticker as start_recommendations_ticker
-
-        start_recommendations_ticker(current_app._get_current_object())  # daily full recommendations build
-        from jobs.referrals import start_ticker as start_referrals_ticker
-
-        start_referrals_ticker(current_app._get_current_object())  # hourly referral holds and rewards
+        start_tickers(current_app._get_current_object())
     rq_worker = Worker(all_queues(), connection=redis(), serializer=JSONSerializer, name=name)
     rq_worker.work(burst=burst, with_scheduler=True)
+
+
+sync_cli = AppGroup("sync", help="Reading Shopify's data: reconciliation.")
+
+
+@sync_cli.command("reconcile")
+def reconcile_command() -> None:
+    """Queue a reconciliation (updated_at since the last success) for every installed shop."""
+    from jobs.reconcile import queue_reconcile_all
+
+    queued = queue_reconcile_all()
+    click.echo("reconciliation queued" if queued else "a reconciliation is already waiting")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(worker)
+    app.cli.add_command(sync_cli)
     from webhooks.cli import webhooks_cli
 
     app.cli.add_command(webhooks_cli)

@@ -5,9 +5,12 @@ A run covers `updated_at` from where the previous successful run (or the backfil
 minus a small overlap (timestamps have one-second resolution and clocks differ), up to the
 moment it started; it pages customers, products, orders and abandoned checkouts with
 `updated_at:>` queries. Anything webhooks already delivered is simply re-applied (the upserts
-are idempotent and never let an older fact win). Every worker runs a ticker that queues
+are idempotent and never let an older fact win). An order with more line items than the
+query's first page gets the rest page by page before it is applied (its lines are replaced
+wholesale, so a cut-off list would drop some). Every worker runs a ticker that queues
 `reconcile_all` every RECONCILE_INTERVAL_SECONDS under one job id, like the webhook sweeper
-(rq's CronScheduler enqueues with pickle, which Orbit's JSON-serializer workers cannot read).
+(rq's CronScheduler enqueues with pickle, which Orbit's JSON-serializer workers cannot read);
+`flask --app app sync reconcile` queues it by hand.
 """
 
 from __future__ import annotations
@@ -20,12 +23,16 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 from redis.exceptions import RedisError
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
 from sqlalchemy import select
 
 from app import db
 from app.models import JobRun, Shop, utcnow
 from app.queues import queue
-from app.shopify.bulk_operations import changed_since
+from app.redis_conn import redis
+from app.shopify.bulk_operations import changed_since, remaining_line_items
 from app.shopify.client import AdminClient
 from jobs.context import with_app_context
 from webhooks import graphql_records, upserts
@@ -37,6 +44,8 @@ OVERLAP = timedelta(minutes=5)
 COMMIT_EVERY = 200
 DEFAULT_INTERVAL_SECONDS = 3600
 RESOURCES = ("customers", "products", "orders", "checkouts")
+RECONCILE_ALL_JOB_ID = "reconcile-all"
+WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 def window_start(session, shop_id: int) -> datetime | None:
@@ -53,8 +62,25 @@ def window_start(session, shop_id: int) -> datetime | None:
     return None
 
 
+def with_all_line_items(client: AdminClient, node: dict) -> dict | None:
+    """The order node with every line item: the pages after the first are fetched, since lines
+    are replaced wholesale and a cut-off list would drop the rest. None when the order vanished
+    meanwhile (deleted: nothing to mirror)."""
+    connection = node.get("lineItems") or {}
+    page_info = connection.get("pageInfo") or {}
+    if not page_info.get("hasNextPage"):
+        return node
+    try:
+        rest = list(remaining_line_items(client, node["id"], page_info["endCursor"]))
+    except LookupError:
+        log.info("reconcile: order %s was deleted while its line items were read", node["id"])
+        return None
+    lines = {"pageInfo": {"hasNextPage": False}, "nodes": [*connection["nodes"], *rest]}
+    return {**node, "lineItems": lines}
+
+
 def apply_node(session, shop_id: int, resource: str, node: dict) -> bool:
-    """One node through the webhook upserts; False when it was not applied."""
+    """One complete node through the webhook upserts; False when it was not applied."""
     if resource == "customers":
         record = graphql_records.customer_from_graphql(node)
         return upserts.upsert_customer(session, shop_id, record, source="reconcile").applied
@@ -65,9 +91,7 @@ def apply_node(session, shop_id: int, resource: str, node: dict) -> bool:
         record = graphql_records.checkout_from_graphql(node)
         return upserts.upsert_checkout(session, shop_id, record, source="reconcile").applied
     if (node.get("lineItems") or {}).get("pageInfo", {}).get("hasNextPage"):
-        # Lines are replaced wholesale: never store a cut-off list. Webhooks carry the full order.
-        log.warning("reconcile skipped order %s: more line items than one page", node.get("id"))
-        return False
+        raise ValueError(f"order {node.get('id')}: line items cut off (use with_all_line_items)")
     record = graphql_records.order_from_graphql(node)
     return upserts.upsert_order(session, shop_id, record, source="reconcile").applied
 
@@ -98,7 +122,10 @@ def reconcile_shop(shop_id: int) -> dict[str, int]:
                     taken = 0
                     for node in nodes:
                         counts[f"{resource}_read"] += 1
-                        counts[f"{resource}_applied"] += int(apply_node(session, shop_id, resource, node))
+                        if resource == "orders":
+                            node = with_all_line_items(client, node)
+                        if node is not None:
+                            counts[f"{resource}_applied"] += int(apply_node(session, shop_id, resource, node))
                         taken += 1
                         if taken >= COMMIT_EVERY:
                             break
@@ -130,6 +157,19 @@ def reconcile_all() -> int:
     return len(shop_ids)
 
 
+def queue_reconcile_all() -> bool:
+    """Queue `reconcile_all` under one job id unless it is already waiting (N workers' tickers
+    and the CLI make one run); False when it was waiting. Redis errors propagate."""
+    try:
+        job = Job.fetch(RECONCILE_ALL_JOB_ID, connection=redis(), serializer=JSONSerializer)
+        if job.get_status(refresh=False) in WAITING:
+            return False
+    except NoSuchJobError:
+        pass
+    queue("sync").enqueue("jobs.reconcile.reconcile_all", job_id=RECONCILE_ALL_JOB_ID, result_ttl=0)
+    return True
+
+
 def start_ticker(app: Flask) -> threading.Thread:
     """A daemon thread queueing `reconcile_all` every RECONCILE_INTERVAL_SECONDS (first after one)."""
     interval = float(app.config.get("RECONCILE_INTERVAL_SECONDS", DEFAULT_INTERVAL_SECONDS))
@@ -139,9 +179,7 @@ def start_ticker(app: Flask) -> threading.Thread:
             time.sleep(interval)
             try:
                 with app.app_context():
-                    queue("sync").enqueue(
-                        "jobs.reconcile.reconcile_all", job_id="reconcile-all", result_ttl=0
-                    )
+                    queue_reconcile_all()
             except (RedisError, OSError):
                 log.warning("could not queue reconciliation: Redis unavailable")
 

@@ -119,7 +119,19 @@ query ReconcileOrders($query: String!, $after: String) {{
           nodes {{ quantity lineItem {{ id }} subtotalSet {{ shopMoney {{ amount }} }} }}
         }}
       }}
-      lineItems(first: 48) {{ pageInfo {{ hasNextPage }} nodes {{ {LINE_ITEM_FIELDS} }} }}
+      lineItems(first: 48) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {LINE_ITEM_FIELDS} }} }}
+    }}
+  }}
+}}
+"""
+# The rest of an order's line items when the first page above did not hold them all (100 a
+# page keeps the query's cost, about 7 points a line, well under the 1,000-point maximum).
+ORDER_LINE_ITEMS_PAGE = f"""
+query OrderLineItemsPage($id: ID!, $after: String) {{
+  order(id: $id) {{
+    lineItems(first: 100, after: $after) {{
+      pageInfo {{ hasNextPage endCursor }}
+      nodes {{ {LINE_ITEM_FIELDS} }}
     }}
   }}
 }}
@@ -182,6 +194,19 @@ def changed_since(client: AdminClient, resource: str, since: str) -> Iterator[di
     after: str | None = None
     while True:
         page = client.execute(document, {"query": f"updated_at:>'{since}'", "after": after})[field]
+        yield from page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return
+        after = page["pageInfo"]["endCursor"]
+
+
+def remaining_line_items(client: AdminClient, order_id: str, after: str) -> Iterator[dict[str, Any]]:
+    """An order's line items after the cursor `after`, page by page."""
+    while True:
+        order = client.execute(ORDER_LINE_ITEMS_PAGE, {"id": order_id, "after": after})["order"]
+        if order is None:
+            raise LookupError(f"order {order_id} is gone while its line items were read")
+        page = order["lineItems"]
         yield from page["nodes"]
         if not page["pageInfo"]["hasNextPage"]:
             return

@@ -1,14 +1,20 @@
 """The queue on a real Redis: intake coalesces drains per shop, a worker applies them, and
-/health reports database, Redis and worker state."""
+/health reports database, Redis and worker state; a long-running worker starts its periodic
+tickers, and `flask sync reconcile` queues one reconciliation."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 from alembic.script import ScriptDirectory
 from rq import SimpleWorker, Worker
+from rq.job import Job
 from rq.serializers import JSONSerializer
 from sqlalchemy import select
 
 from app import db
+from app.cli import start_tickers
 from app.migrate import alembic_config
 from app.models import Shop, WebhookDelivery
 from app.queues import all_queues, queue
@@ -89,3 +95,51 @@ def test_health_reports_503_when_the_database_is_gone(app, client):
         app.extensions["db_engine"] = working
     assert response.status_code == 503
     assert response.json["database"]["ok"] is False
+
+
+TICKERS = {
+    "webhook-sweeper-ticker",
+    "analytics-ticker",
+    "recommendations-ticker",
+    "referrals-ticker",
+    "reconcile-ticker",
+}
+
+
+def test_a_long_running_worker_starts_every_periodic_ticker(app):
+    """`flask worker` (without --burst) calls start_tickers: the sweeper, the nightly analytics,
+    the daily recommendations, the hourly referrals and the reconciliation each get a thread."""
+    for setting in (
+        "SWEEP_INTERVAL_SECONDS",
+        "ANALYTICS_FULL_INTERVAL_SECONDS",
+        "RECOMMENDATIONS_FULL_INTERVAL_SECONDS",
+        "REFERRALS_INTERVAL_SECONDS",
+        "RECONCILE_INTERVAL_SECONDS",
+    ):
+        app.config[setting] = 86400  # the threads outlive the test: let them sleep
+    threads = start_tickers(app)
+    assert {thread.name for thread in threads} == TICKERS
+    assert all(thread.daemon and thread.is_alive() for thread in threads)
+    running = {thread.name for thread in threading.enumerate()}
+    assert running >= TICKERS
+    # The sweeper queues its first sweep at once, on the real Redis.
+    with app.app_context():
+        deadline = time.monotonic() + 10
+        while "webhook-sweeper" not in queue("webhooks").job_ids and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert queue("webhooks").job_ids == ["webhook-sweeper"]
+
+
+def test_the_sync_reconcile_command_queues_one_reconciliation_for_every_shop(app, client, shopify):
+    install(client, shopify)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["sync", "reconcile"]).output == "reconciliation queued\n"
+    assert runner.invoke(args=["sync", "reconcile"]).output == "a reconciliation is already waiting\n"
+    with app.app_context():
+        assert queue("sync").job_ids == ["reconcile-all"]
+        SimpleWorker(all_queues(), connection=redis(), serializer=JSONSerializer).work(burst=True)
+        shop_id = db.request_session().scalar(select(Shop.id).where(Shop.domain == DEMO_SHOP))
+        reconcile = Job.fetch(f"reconcile-shop-{shop_id}", connection=redis(), serializer=JSONSerializer)
+        # It ran; with no finished backfill yet there is no window to reconcile.
+        assert (reconcile.get_status(), reconcile.return_value()) == ("finished", {"skipped": 1})
+        assert queue("sync").count == 0
