@@ -5,30 +5,40 @@ checkout, through bulk queries, streamed into the same upserts as webhooks (DESI
    bulk query per resource (Shopify runs up to five at once per shop, PLATFORM 4.3). The bulk
    operation ids go into `job_runs.checkpoint["operations"]`.
 2. Each operation's `bulk_operations/finish` webhook reaches `bulk_operation_finished`, which
-   queues `resume_backfill(run_id)`; `resume_backfill` can also be run by hand or by a sweeper.
-3. `resume_backfill` streams each completed operation's JSONL line by line and applies it in
+   queues `resume_backfill(run_id)`; the periodic sweeper also re-queues it for a run that
+   stopped moving (jobs/backfill_stalls.py: a lost job, a killed worker, a lost webhook).
+3. `resume_backfill` starts any operation not started yet (a run that died half-way through
+   step 1), then streams each completed operation's JSONL line by line and applies it in
    chunks; each chunk's transaction also moves the checkpoint (`line`: the first line not yet
    applied, always at a parent boundary), so after a crash a rerun skips what was applied.
-   Progress: `progress_done` counts applied top-level objects, `progress_total` the operations'
-   `rootObjectCount` as they complete.
+   One resume per run at a time (a Redis lock), and every pass that gets through touches the
+   run, so `updated_at` is its heartbeat. Progress: `progress_done` counts applied top-level
+   objects, `progress_total` the operations' `rootObjectCount` as they complete.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from flask import current_app
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, LockNotOwnedError, RedisError
+from redis.lock import Lock
 from rq import Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app import db
 from app.models import JobRun, Shop, utcnow
 from app.queues import queue
+from app.redis_conn import redis
 from app.shopify.bulk_operations import FINISHED, bulk_query_status, jsonl_lines, start_bulk_query
 from app.shopify.client import AdminClient
 from jobs import backfill_upserts
@@ -41,6 +51,9 @@ KIND = "backfill"
 RESOURCES = ("customers", "products", "orders", "checkouts")
 ACTIVE = ("queued", "running")
 CHUNK_OBJECTS = 2000  # per transaction; the app setting BACKFILL_CHUNK_OBJECTS overrides it
+RESUME_LOCK = "orbit:backfill-resume-lock:{run_id}"
+DEFAULT_LOCK_TTL_SECONDS = 300  # extended after every chunk; BACKFILL_LOCK_TTL_SECONDS overrides it
+WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 Group = tuple[dict[str, Any], list[dict[str, Any]]]
 
@@ -100,7 +113,8 @@ def set_checkpoint(run: JobRun, resource: str, **changes: Any) -> None:
 
 @with_app_context
 def run_backfill(shop_id: int) -> int | None:
-    """Open (or continue) the shop's backfill run and start its bulk queries; the run's id."""
+    """Open (or continue) the shop's backfill run, start its bulk queries and apply what is
+    ready; the run's id."""
     with db.transaction() as session:
         shop = session.get(Shop, shop_id)
         if shop is None:
@@ -113,22 +127,54 @@ def run_backfill(shop_id: int) -> int | None:
             run = JobRun(shop_id=shop_id, kind=KIND, status="running", started_at=utcnow(), checkpoint={})
             session.add(run)
             session.flush()
-        run_id, domain = run.id, shop.domain
-        started = set((run.checkpoint or {}).get("operations", {}))
-    client = AdminClient(None, domain)
-    for resource in RESOURCES:
-        if resource in started:
-            continue
-        operation_id = start_bulk_query(client, resource)
-        with db.transaction() as session:
-            set_checkpoint(session.get(JobRun, run_id), resource, id=operation_id, line=0, done=False)
+        run_id = run.id
     resume_backfill(run_id)
     return run_id
 
 
+def locked_run(session: Session, run_id: int) -> JobRun:
+    """The run row, locked until the transaction ends: the resume and the stall sweeper both
+    rewrite its JSON checkpoint, and neither may lose the other's change (PostgreSQL)."""
+    return session.get(JobRun, run_id, with_for_update=True)
+
+
 @with_app_context
 def resume_backfill(run_id: int) -> str:
-    """Apply every completed operation from its checkpoint; the run's status afterwards."""
+    """Start what is not started, apply every completed operation from its checkpoint; the
+    run's status afterwards ("running" also when another resume holds the run)."""
+    ttl = int(current_app.config.get("BACKFILL_LOCK_TTL_SECONDS", DEFAULT_LOCK_TTL_SECONDS))
+    lock = redis().lock(RESUME_LOCK.format(run_id=run_id), timeout=ttl)
+    if not lock.acquire(blocking=False):
+        return "running"
+    try:
+        return _resume(run_id, lambda: keep_lock(lock, ttl, run_id))
+    except Exception as exc:
+        # Kept on the run for the stall sweeper's final error; RQ keeps the traceback.
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        with contextlib.suppress(SQLAlchemyError), db.transaction() as session:
+            run = locked_run(session, run_id)
+            if run is not None:
+                run.checkpoint = {**(run.checkpoint or {}), "last_error": error}
+        raise
+    finally:
+        try:
+            lock.release()
+        except LockError:
+            log.warning("backfill lock of run %s expired before release", run_id)
+
+
+def keep_lock(lock: Lock, ttl: int, run_id: int) -> None:
+    """Extend the run's lock after a chunk; a chunk slower than the TTL let it lapse, which is
+    fine unless another resume took it meanwhile (then this one stops: its checkpoint is
+    consistent, and two appliers would count progress twice)."""
+    try:
+        lock.extend(ttl, replace_ttl=True)
+    except LockNotOwnedError:
+        if not lock.acquire(blocking=False):
+            raise LockNotOwnedError(f"another resume took over backfill run {run_id}") from None
+
+
+def _resume(run_id: int, keep_lock_alive: Callable[[], None]) -> str:
     with db.transaction() as session:
         run = session.get(JobRun, run_id)
         if run is None or run.status not in ACTIVE:
@@ -137,11 +183,16 @@ def resume_backfill(run_id: int) -> str:
         operations = dict((run.checkpoint or {}).get("operations", {}))
         shop_id, domain = shop.id, shop.domain
     client = AdminClient(None, domain)
+    for resource in RESOURCES:
+        if resource not in operations:
+            operation_id = start_bulk_query(client, resource)
+            operations[resource] = {"id": operation_id, "line": 0, "done": False}
+            with db.transaction() as session:
+                set_checkpoint(locked_run(session, run_id), resource, **operations[resource])
     waiting = False
     for resource in RESOURCES:
-        entry = operations.get(resource)
-        if entry is None or entry.get("done"):
-            waiting = waiting or entry is None
+        entry = operations[resource]
+        if entry.get("done"):
             continue
         status = bulk_query_status(client, entry["id"])
         if status is None or status["status"] not in FINISHED:
@@ -150,21 +201,27 @@ def resume_backfill(run_id: int) -> str:
         if status["status"] != "COMPLETED":
             return fail(run_id, f"{resource}: bulk operation {status['status']} ({status.get('errorCode')})")
         with db.transaction() as session:
-            run = session.get(JobRun, run_id)
+            run = locked_run(session, run_id)
             if not entry.get("counted"):
                 run.progress_total = (run.progress_total or 0) + int(status["rootObjectCount"])
                 set_checkpoint(run, resource, counted=True)
         if status.get("url"):
-            apply_result(run_id, shop_id, resource, status["url"], int(entry.get("line") or 0))
+            apply_result(
+                run_id, shop_id, resource, status["url"], int(entry.get("line") or 0), keep_lock_alive
+            )
         with db.transaction() as session:
-            set_checkpoint(session.get(JobRun, run_id), resource, done=True)
-    if waiting:
-        return "running"
+            set_checkpoint(locked_run(session, run_id), resource, done=True)
     with db.transaction() as session:
-        run = session.get(JobRun, run_id)
+        run = locked_run(session, run_id)
+        # The pass got through: the run is alive (heartbeat), however long Shopify still takes.
+        checkpoint = {**run.checkpoint, "resume_attempts": 0, "polled_at": utcnow().isoformat()}
+        checkpoint.pop("last_error", None)
+        if waiting:
+            run.checkpoint = checkpoint
+            return "running"
         run.status, run.finished_at = "succeeded", utcnow()
         # The next reconciliation starts from here: everything older came through the backfill.
-        run.checkpoint = {**run.checkpoint, "reconciled_until": run.started_at.isoformat()}
+        run.checkpoint = {**checkpoint, "reconciled_until": run.started_at.isoformat()}
     return "succeeded"
 
 
@@ -198,7 +255,9 @@ def groups(lines: Iterable[bytes], start_line: int) -> Iterator[tuple[int, Group
         yield index + 1, (parent, children)
 
 
-def apply_result(run_id: int, shop_id: int, resource: str, url: str, start_line: int) -> int:
+def apply_result(
+    run_id: int, shop_id: int, resource: str, url: str, start_line: int, keep_lock_alive: Callable[[], None]
+) -> int:
     """Stream one operation's JSONL into the upserts, a chunk per transaction; objects applied."""
     to_record, upsert_many = APPLY[resource]
     chunk = int(current_app.config.get("BACKFILL_CHUNK_OBJECTS", CHUNK_OBJECTS))
@@ -209,11 +268,13 @@ def apply_result(run_id: int, shop_id: int, resource: str, url: str, start_line:
         nonlocal applied
         with db.transaction() as session:
             upsert_many(session, shop_id, batch)
-            run = session.get(JobRun, run_id)
+            run = locked_run(session, run_id)
             run.progress_done = (run.progress_done or 0) + len(batch)
             set_checkpoint(run, resource, line=next_line)
+            run.checkpoint = {**run.checkpoint, "resume_attempts": 0}  # progress: not stalled
         applied += len(batch)
         batch.clear()
+        keep_lock_alive()
 
     for next_line, (parent, children) in groups(jsonl_lines(url), start_line):
         batch.append(to_record(parent, children))
@@ -234,8 +295,29 @@ def bulk_operation_finished(session: Session, shop: Shop, payload: dict[str, Any
     for run in runs:
         entries = (run.checkpoint or {}).get("operations", {}).values()
         if any(entry.get("id") == operation_id for entry in entries):
-            queue("sync").enqueue(
-                "jobs.backfill.resume_backfill", run.id, job_id=f"backfill-resume-{run.id}", result_ttl=3600
-            )
+            queue_resume(run.id)
             return None
     return f"no backfill waits for {operation_id}"
+
+
+def resume_job_id(run_id: int) -> str:
+    return f"backfill-resume-{run_id}"
+
+
+def queue_resume(run_id: int) -> bool:
+    """Queue the run's resume under its one job id unless it is already waiting (four finish
+    webhooks and the stall sweeper make one job); False when it was. Redis errors propagate."""
+    try:
+        job = Job.fetch(resume_job_id(run_id), connection=redis(), serializer=JSONSerializer)
+        if job.get_status(refresh=False) in WAITING:
+            return False
+    except NoSuchJobError:
+        pass
+    queue("sync").enqueue(
+        "jobs.backfill.resume_backfill",
+        run_id,
+        job_id=resume_job_id(run_id),
+        result_ttl=3600,
+        job_timeout=3600,
+    )
+    return True

@@ -1,7 +1,8 @@
 """The periodic sweeper: queue a drain for every shop with due deliveries that no drain will reach.
 
 Deliveries are stored before Redis is asked for anything, so a Redis outage (or a lost job, or
-a worker killed mid-drain) leaves rows pending with no job to apply them. Every worker process
+a worker killed mid-drain) leaves rows pending with no job to apply them. A backfill can stall
+the same way; the sweep also queues resumes for those (jobs/backfill_stalls.py). Every worker process
 (`flask --app app worker`) runs a small ticker thread that queues this job every
 SWEEP_INTERVAL_SECONDS under one job id (so N workers do not make N sweeps); `flask --app app
 webhooks sweep` runs it once by hand. (rq 3.0's CronScheduler enqueues with the pickle
@@ -25,6 +26,7 @@ from app import db
 from app.models import WebhookDelivery, utcnow
 from app.queues import queue
 from app.redis_conn import redis
+from jobs.backfill_stalls import resume_stalled_backfills
 from jobs.context import with_app_context
 from jobs.drain import DRAIN_LOCK, due_condition
 from webhooks.drain_queue import clear_pending_flag, drain_job_id, request_drain
@@ -56,7 +58,8 @@ def drain_is_on_its_way(shop_id: int) -> bool:
 
 @with_app_context
 def sweep() -> dict[str, int]:
-    """Queue drains where needed; returns how many shops had due rows and how many got a drain."""
+    """Queue drains where needed, and resumes for stalled backfills (jobs/backfill_stalls.py);
+    returns how many shops had due rows, how many got a drain, and the backfill counts."""
     shop_ids = shops_with_due_deliveries()
     queued = 0
     for shop_id in shop_ids:
@@ -67,7 +70,7 @@ def sweep() -> dict[str, int]:
         queued += int(request_drain(shop_id))
     if queued:
         log.info("sweeper queued drains for %s of %s shops with due deliveries", queued, len(shop_ids))
-    return {"shops_due": len(shop_ids), "drains_queued": queued}
+    return {"shops_due": len(shop_ids), "drains_queued": queued, **resume_stalled_backfills()}
 
 
 def queue_sweep() -> bool:
