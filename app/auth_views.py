@@ -100,6 +100,15 @@ def app_home(**_page_args: int) -> Response:
     return _html_response(body, 200, verified.response_headers)
 
 
+def unknown_page() -> Response:
+    """A path the UI has no page for: the app's document (its router shows "Page not found") with
+    status 404; the auth steps (id token bounce, install redirect, 401) answer as on any page."""
+    response = app_home()
+    if response.status_code == 200:
+        response.status_code = 404
+    return response
+
+
 for _page in UI_PAGES:
     bp.add_url_rule(_page, view_func=app_home, methods=["GET"], endpoint="app_home")
 

@@ -148,3 +148,22 @@ def test_webhook_answers_503_when_the_database_cannot_take_the_row(app, client, 
     response = client.post("/webhooks/app", data=body, headers=headers)
     broken.dispose()
     assert response.status_code == 503
+
+
+def test_a_page_load_at_an_unknown_path_gets_the_app_document_with_status_404(client, installed, shopify):
+    query = {"shop": DEMO_SHOP, "id_token": shopify.session_token(DEMO_SHOP)}
+    page = client.get("/no-such-page/deeper", query_string=query, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 404
+    assert page.mimetype == "text/html"
+    assert '<div id="root">' in page.text or 'id="root"' in page.text  # the UI, whose router says "Page not found"
+
+    # Machines asking for the same path, and unknown API paths, keep the JSON 404.
+    assert client.get("/no-such-page", query_string=query, headers={"Accept": "application/json"}).is_json
+    api = client.get("/api/no-such-endpoint", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json["error"]["status"] == 404
+
+
+def test_an_unknown_page_without_a_session_is_not_served(client):
+    # No id token: the same auth steps as any page (here: the shop parameter is missing).
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 400 and response.is_json
