@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,6 +44,17 @@ def _parse_json_object(raw: bytes) -> str | None:
     except ValueError:
         return "body is not valid JSON"
     return None if isinstance(body, dict) else "body is not a JSON object"
+
+
+def triggered_at_or_now(header: str | None) -> datetime:
+    """When Shopify says the event happened. Shopify sends X-Shopify-Triggered-At on every
+    current API version, but a delivery without a readable one is still kept (refusing it
+    would lose the event): it is ordered as of its arrival, and the drain never sees a NULL."""
+    triggered_at = parse_triggered_at(header)
+    if triggered_at is None:
+        log.warning("webhook without a readable X-Shopify-Triggered-At: ordered by its arrival")
+        return datetime.now(UTC)
+    return triggered_at
 
 
 @bp.post("")
@@ -93,7 +105,7 @@ def receive(subscription_path: str = "") -> Response:
         topic=topic,
         api_version=request.headers.get("X-Shopify-API-Version"),
         event_id=request.headers.get("X-Shopify-Event-Id"),
-        triggered_at=parse_triggered_at(request.headers.get("X-Shopify-Triggered-At")),
+        triggered_at=triggered_at_or_now(request.headers.get("X-Shopify-Triggered-At")),
         payload=raw,
         # A signed but unreadable body is kept as a dead letter for a person to look at.
         status="dead" if malformed else "pending",
