@@ -83,3 +83,50 @@ def test_valid_settings_come_back_complete():
 def test_kpi_ratios(figures, expected):
     result = ratios(figures)
     assert {k: result[k] for k in expected} == expected
+
+
+STORE_CREDIT = {"enabled": True, "advocate_reward": {"kind": "store_credit", "amount": "5"}}
+
+
+@pytest.mark.parametrize(
+    ("candidate", "scopes", "field", "missing"),
+    [
+        (
+            STORE_CREDIT,
+            "read_customers,write_discounts",
+            "advocate_reward.kind",
+            "read_store_credit_accounts",
+        ),
+        (
+            STORE_CREDIT,
+            "write_discounts,read_store_credit_accounts",
+            "advocate_reward.kind",
+            "write_store_credit_account_transactions",
+        ),
+        ({"enabled": True}, "read_customers,read_discounts", "enabled", "write_discounts"),
+    ],
+)
+def test_a_setting_the_granted_scopes_cannot_carry_out_is_refused_with_the_missing_scope(
+    candidate, scopes, field, missing
+):
+    with pytest.raises(SettingsError) as refused:
+        validate(candidate, scopes)
+    assert list(refused.value.errors) == [field] and missing in refused.value.errors[field]
+
+
+@pytest.mark.parametrize(
+    ("candidate", "scopes"),
+    [
+        (STORE_CREDIT, "write_discounts,read_store_credit_accounts,write_store_credit_account_transactions"),
+        (
+            STORE_CREDIT,
+            ["write_discounts", "read_store_credit_accounts", "write_store_credit_account_transactions"],
+        ),
+        ({"enabled": True}, "read_customers, write_discounts"),
+        ({"enabled": False}, ""),  # a program that is off needs no discount scope
+    ],
+)
+def test_settings_the_granted_scopes_carry_out_are_accepted(candidate, scopes):
+    assert validate(candidate, scopes)["advocate_reward"]["kind"] == (
+        candidate.get("advocate_reward") or {}
+    ).get("kind", "discount_code")

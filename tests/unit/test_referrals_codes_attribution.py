@@ -138,6 +138,13 @@ T0 = datetime(2026, 11, 1, tzinfo=UTC)
             "void",
         ),
         (OrderProgress(T0, Decimal("50"), cancelled=True), HoldPolicy(), T0 + timedelta(days=20), "void"),
+        (OrderProgress(T0, Decimal("50"), chargeback=True), HoldPolicy(), T0 + timedelta(days=20), "void"),
+        (
+            OrderProgress(T0, Decimal("50"), fulfilled_at=T0, chargeback=True),
+            HoldPolicy("fulfilled"),
+            T0 + timedelta(days=1),
+            "void",
+        ),
         (
             OrderProgress(T0, Decimal("50"), refunded=Decimal("5")),
             HoldPolicy(),

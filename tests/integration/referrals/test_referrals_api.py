@@ -6,12 +6,37 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.models import utcnow
+from app import db
+from app.models import Shop, utcnow
 from tests.conftest import DEMO_SHOP
 
 
 def bearer(shop) -> dict[str, str]:
     return {"Authorization": f"Bearer {shop.devstore.session_token(shop.domain)}"}
+
+
+def test_store_credit_is_refused_when_the_shop_did_not_grant_its_scopes(referral_shop, client):
+    headers = bearer(referral_shop)
+    with referral_shop.app.app_context(), db.transaction() as session:
+        shop = session.get(Shop, referral_shop.shop_id)
+        # The merchant took the store credit scopes back (app/scopes_update records what is left).
+        shop.scopes = "read_customers,write_customers,read_orders,read_products,write_discounts"
+    refused = client.put(
+        "/api/referrals/settings",
+        headers=headers,
+        json={"enabled": True, "advocate_reward": {"kind": "store_credit", "amount": "5"}},
+    )
+    assert refused.status_code == 422
+    message = refused.json["error"]["fields"]["advocate_reward.kind"]
+    assert "read_store_credit_accounts" in message and "write_store_credit_account_transactions" in message
+    kept = client.get("/api/referrals/settings", headers=headers).json["settings"]
+    assert kept["advocate_reward"]["kind"] == "discount_code"  # nothing was stored
+    accepted = client.put(
+        "/api/referrals/settings",
+        headers=headers,
+        json={"enabled": True, "advocate_reward": {"kind": "discount_code", "amount": "5"}},
+    )
+    assert accepted.status_code == 200
 
 
 def test_settings_are_validated_field_by_field(referral_shop, client):
