@@ -138,11 +138,6 @@ class BulkOperations:
         operation = self.operations.get(operation_id)
         return operation if operation is not None and operation.shop == shop else None
 
-    def current(self, shop: str) -> BulkOperation | None:
-        """The shop's most recent query operation."""
-        mine = [op for op in self.operations.values() if op.shop == shop]
-        return max(mine, key=lambda op: op.id) if mine else None
-
     def by_token(self, token: str) -> BulkOperation | None:
         return next((op for op in self.operations.values() if op.token == token), None)
 

@@ -1,4 +1,5 @@
-"""bulkOperationRunQuery, bulkOperationCancel, currentBulkOperation and bulkOperation(id:)."""
+"""bulkOperationRunQuery, bulkOperationCancel and bulkOperation(id:); currentBulkOperation, for
+both operation types, lives with the bulk mutations (devstore/resolvers/bulk_mutation.py)."""
 
 from __future__ import annotations
 
@@ -77,13 +78,6 @@ def operation_id(global_id: str) -> int:
     return record_id if type_name == "BulkOperation" else -1
 
 
-def current(root: Any, info: Info, type: str = "QUERY") -> dict | None:
-    if type != "QUERY":
-        return None  # the devstore runs no bulk mutations
-    operation = bulk_operations(current_state()).current(info.context.shop.domain)
-    return operation.as_graphql() if operation else None
-
-
 def by_id(root: Any, info: Info, id: str) -> dict | None:
     operation = bulk_operations(current_state()).get(info.context.shop.domain, operation_id(id))
     return operation.as_graphql() if operation else None
@@ -91,5 +85,6 @@ def by_id(root: Any, info: Info, id: str) -> dict | None:
 
 TYPES = {
     "Mutation": {"bulkOperationRunQuery": run_query, "bulkOperationCancel": cancel},
-    "QueryRoot": {"currentBulkOperation": current, "bulkOperation": by_id},
+    # currentBulkOperation (queries and mutations alike) is devstore/resolvers/bulk_mutation.py's.
+    "QueryRoot": {"bulkOperation": by_id},
 }

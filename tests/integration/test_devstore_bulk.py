@@ -136,6 +136,9 @@ def test_bulk_query_writes_ungrouped_jsonl_with_parent_ids(server, http):
     assert done["id"] == started["bulkOperation"]["id"]
     assert (done["status"], done["errorCode"], done["partialDataUrl"]) == ("COMPLETED", None, None)
     assert done["query"] == ORDERS_WITH_LINES
+    # currentBulkOperation is per type: no mutation has run on this shop.
+    mutation = graphql(http, "query CurrentMutation { currentBulkOperation(type: MUTATION) { id } }")
+    assert mutation == {"currentBulkOperation": None}
     lines = [json.loads(line) for line in httpx.get(done["url"], timeout=10).text.splitlines()]
     shop = server.store.get(SHOP)
     orders = [line for line in lines if "__parentId" not in line]
