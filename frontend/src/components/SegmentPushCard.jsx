@@ -1,30 +1,13 @@
 import { Banner, BlockStack, Card, Checkbox, InlineStack, Spinner, Text } from "@shopify/polaris";
-import { useCallback, useState } from "react";
-import { pushFailedTitle, pushSavedMessage, pushStateText } from "../logic/segmentPush.js";
+import { pushFailedTitle, pushStateText } from "../logic/segmentPush.js";
 import { Toast } from "./Toast.jsx";
+import { useSegmentPush } from "./useSegmentPush.js";
 
 // Whether a segment's tag is pushed to the customers in Shopify. `onSave({push_tag})` is the
 // API call (PATCH /api/segments/<id>) and answers the saved segment; `onSaved` passes it up.
 export default function SegmentPushCard({ segment, onSave, onSaved }) {
-  const [wanted, setWanted] = useState(null); // the value being saved, while a save runs
-  const [failure, setFailure] = useState(null); // {wanted, message} after a failed save
-  const [toast, setToast] = useState(null);
-  const saving = wanted !== null;
-  const dismissToast = useCallback(() => setToast(null), []);
-
-  async function save(value) {
-    setWanted(value);
-    setFailure(null);
-    try {
-      const { segment: saved } = await onSave({ push_tag: value });
-      onSaved(saved);
-      setToast(pushSavedMessage(saved));
-    } catch (error) {
-      setFailure({ wanted: value, message: error.message });
-    } finally {
-      setWanted(null);
-    }
-  }
+  const push = useSegmentPush({ onSave, onSaved });
+  const { saving, failure, toast } = push;
 
   return (
     <Card>
@@ -36,8 +19,8 @@ export default function SegmentPushCard({ segment, onSave, onSaved }) {
           <Banner
             tone="critical"
             title={pushFailedTitle(failure.wanted)}
-            action={{ content: "Try again", onAction: () => save(failure.wanted) }}
-            onDismiss={() => setFailure(null)}
+            action={{ content: "Try again", onAction: push.retry }}
+            onDismiss={push.dismissFailure}
           >
             <p>{failure.message}</p>
           </Banner>
@@ -45,11 +28,8 @@ export default function SegmentPushCard({ segment, onSave, onSaved }) {
         <InlineStack gap="200" blockAlign="center" wrap={false}>
           <Checkbox
             label="Tag members in Shopify"
-            checked={saving ? wanted : segment.push_tag}
-            // Not disabled while saving: a disabled box would drop the keyboard focus.
-            onChange={(value) => {
-              if (!saving) save(value);
-            }}
+            checked={push.checked(segment)}
+            onChange={push.change}
             ariaDescribedBy="segment-push-state"
           />
           {saving && <Spinner size="small" accessibilityLabel="Saving" />}
@@ -61,7 +41,7 @@ export default function SegmentPushCard({ segment, onSave, onSaved }) {
           Tag: <code>{segment.tag}</code>
         </Text>
       </BlockStack>
-      {toast && <Toast content={toast} onDismiss={dismissToast} />}
+      {toast && <Toast content={toast} onDismiss={push.dismissToast} />}
     </Card>
   );
 }

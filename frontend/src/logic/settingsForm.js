@@ -4,9 +4,11 @@
 export const TAG_PREFIX_MAX = 40;
 export const MAX_LOCATIONS = 50;
 
+// `shopifySegments` stays undefined when the API does not offer the setting, and is then not sent.
 export function formFromSettings(settings) {
   return {
     tagPrefix: settings.tag_prefix,
+    shopifySegments: typeof settings.shopify_segments === "boolean" ? settings.shopify_segments : undefined,
     localRadiusKm: String(settings.local_radius_km),
     locations: settings.store_locations.map((l) => ({
       name: l.name,
@@ -52,6 +54,7 @@ export function validateSettings(form) {
 export function settingsPayload(form) {
   return {
     tag_prefix: form.tagPrefix,
+    ...(form.shopifySegments === undefined ? {} : { shopify_segments: form.shopifySegments }),
     local_radius_km: Number(form.localRadiusKm),
     store_locations: form.locations.map((l) => ({
       name: l.name.trim(),

@@ -2,6 +2,8 @@ import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineS
 import { useState } from "react";
 import { apiFetch } from "../api.js";
 import { Empty, ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
+import TagRefusals from "../components/TagRefusals.jsx";
+import { pushOutcomeText } from "../logic/tagRefusals.js";
 import { formatDateTime, formatNumber, humanize, timeAgo } from "../format.js";
 import { useApi } from "../useApi.js";
 
@@ -75,51 +77,59 @@ export default function Activity() {
         {data && (
           <Layout>
             <Layout.Section>
-              <Card padding="0">
-                <div style={{ padding: "16px 16px 0" }}>
-                  <Text as="h2" variant="headingMd">
-                    Jobs
-                  </Text>
-                </div>
-                {data.jobs.length === 0 ? (
-                  <Empty heading="No jobs have run yet">
-                    Imports, recomputes and pushes to Shopify show here with their progress. The first import starts when
-                    Orbit is installed.
-                  </Empty>
-                ) : (
-                  <DataTable
-                    columnContentTypes={["text", "text", "text", "text"]}
-                    headings={["Job", "Status", "Progress", "Started"]}
-                    rows={data.jobs.map((job) => [
-                      humanize(job.kind),
-                      <BlockStack key="s" gap="100">
-                        <Badge tone={STATUS_TONE[job.status]}>{humanize(job.status)}</Badge>
-                        {job.error && (
-                          <Text as="span" tone="critical" variant="bodySm">
-                            {job.error}
-                          </Text>
-                        )}
-                      </BlockStack>,
-                      <div key="p" style={{ minWidth: 160 }}>
-                        <BlockStack gap="100">
-                          <ProgressBar
-                            progress={job.percent ?? 0}
-                            size="small"
-                            tone={job.status === "failed" ? "critical" : job.status === "succeeded" ? "success" : "highlight"}
-                            ariaLabelledBy={`job-${job.id}`}
-                          />
-                          <Text as="span" variant="bodySm" tone="subdued" id={`job-${job.id}`}>
-                            {job.progress_total
-                              ? `${formatNumber(job.progress_done)} of ${formatNumber(job.progress_total)}`
-                              : `${formatNumber(job.progress_done)} done`}
-                          </Text>
-                        </BlockStack>
-                      </div>,
-                      formatDateTime(job.started_at || job.created_at),
-                    ])}
-                  />
-                )}
-              </Card>
+              <BlockStack gap="400">
+                <Card padding="0">
+                  <div style={{ padding: "16px 16px 0" }}>
+                    <Text as="h2" variant="headingMd">
+                      Jobs
+                    </Text>
+                  </div>
+                  {data.jobs.length === 0 ? (
+                    <Empty heading="No jobs have run yet">
+                      Imports, recomputes and pushes to Shopify show here with their progress. The first import starts when
+                      Orbit is installed.
+                    </Empty>
+                  ) : (
+                    <DataTable
+                      columnContentTypes={["text", "text", "text", "text"]}
+                      headings={["Job", "Status", "Progress", "Started"]}
+                      rows={data.jobs.map((job) => [
+                        humanize(job.kind),
+                        <BlockStack key="s" gap="100">
+                          <Badge tone={STATUS_TONE[job.status]}>{humanize(job.status)}</Badge>
+                          {pushOutcomeText(job.outcome) && (
+                            <Text as="span" tone="subdued" variant="bodySm">
+                              {pushOutcomeText(job.outcome)}
+                            </Text>
+                          )}
+                          {job.error && (
+                            <Text as="span" tone="critical" variant="bodySm">
+                              {job.error}
+                            </Text>
+                          )}
+                        </BlockStack>,
+                        <div key="p" style={{ minWidth: 160 }}>
+                          <BlockStack gap="100">
+                            <ProgressBar
+                              progress={job.percent ?? 0}
+                              size="small"
+                              tone={job.status === "failed" ? "critical" : job.status === "succeeded" ? "success" : "highlight"}
+                              ariaLabelledBy={`job-${job.id}`}
+                            />
+                            <Text as="span" variant="bodySm" tone="subdued" id={`job-${job.id}`}>
+                              {job.progress_total
+                                ? `${formatNumber(job.progress_done)} of ${formatNumber(job.progress_total)}`
+                                : `${formatNumber(job.progress_done)} done`}
+                            </Text>
+                          </BlockStack>
+                        </div>,
+                        formatDateTime(job.started_at || job.created_at),
+                      ])}
+                    />
+                  )}
+                </Card>
+                {data.tag_refusals && <TagRefusals refusals={data.tag_refusals} />}
+              </BlockStack>
             </Layout.Section>
             <Layout.Section variant="oneThird">
               <BlockStack gap="400">

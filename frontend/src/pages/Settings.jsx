@@ -1,8 +1,10 @@
-import { Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { DeleteIcon, PlusIcon } from "@shopify/polaris-icons";
-import { useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { apiFetch } from "../api.js";
 import { ErrorBanner, LoadingPage } from "../components/PageStates.jsx";
+import SegmentPushList from "../components/SegmentPushList.jsx";
+import { shopifySegmentsHelp, withSaved } from "../logic/pushedSegments.js";
 import {
   MAX_LOCATIONS,
   formFromSettings,
@@ -63,14 +65,25 @@ export function SettingsForm({ initial, onSave }) {
             description="Orbit writes segment tags to customers in Shopify with this prefix, and only ever changes tags that start with it."
           >
             <Card>
-              <TextField
-                label="Tag prefix"
-                value={form.tagPrefix}
-                onChange={(value) => setForm((f) => ({ ...f, tagPrefix: value }))}
-                error={errors.tag_prefix}
-                helpText={`A VIP customer is tagged “${tagPreview(form.tagPrefix)}”. Changing it leaves tags written with the old prefix in place.`}
-                autoComplete="off"
-              />
+              <FormLayout>
+                <TextField
+                  label="Tag prefix"
+                  value={form.tagPrefix}
+                  onChange={(value) => setForm((f) => ({ ...f, tagPrefix: value }))}
+                  error={errors.tag_prefix}
+                  helpText={`For example, a VIP customer is tagged “${tagPreview(form.tagPrefix)}”. A new prefix replaces the tags Orbit pushed with the old one; other tags stay as they are.`}
+                  autoComplete="off"
+                />
+                {form.shopifySegments !== undefined && (
+                  <Checkbox
+                    label="Keep Shopify segments in sync"
+                    checked={form.shopifySegments}
+                    onChange={(value) => setForm((f) => ({ ...f, shopifySegments: value }))}
+                    error={errors.shopify_segments}
+                    helpText={shopifySegmentsHelp(form.shopifySegments)}
+                  />
+                )}
+              </FormLayout>
             </Card>
           </Layout.AnnotatedSection>
           <Layout.AnnotatedSection
@@ -158,20 +171,57 @@ export function SettingsForm({ initial, onSave }) {
 
 export default function Settings() {
   const { data, error, loading, reload } = useApi("/api/settings");
+  const segments = useApi("/api/segments");
+  // Settings and segments as last saved here, over what was loaded. Saved segments apply to the
+  // list they were saved over; a reload of the list (after a new prefix) brings them itself.
+  const [savedSettings, setSavedSettings] = useState(null);
+  const [savedSegments, setSavedSegments] = useState({ list: null, byId: {} });
+  const refreshSegments = segments.refresh;
+  const saveSettings = useCallback(
+    async (payload) => {
+      const result = await apiFetch("/api/settings", { method: "PUT", body: payload });
+      setSavedSettings(result.settings);
+      refreshSegments(); // a new prefix changes every segment's tag
+      return result;
+    },
+    [refreshSegments],
+  );
+  const loadedSegments = segments.data;
+  const onSegmentSaved = useCallback(
+    (segment) =>
+      setSavedSegments((saved) => ({
+        list: loadedSegments,
+        byId: { ...(saved.list === loadedSegments ? saved.byId : {}), [segment.id]: segment },
+      })),
+    [loadedSegments],
+  );
   if (loading && !data) return <LoadingPage title="Settings" />;
+  const settings = savedSettings ?? data?.settings;
+  const list = loadedSegments
+    ? withSaved(loadedSegments.segments, savedSegments.list === loadedSegments ? savedSegments.byId : {})
+    : null;
   return (
     <Page title="Settings" narrowWidth={false}>
       <BlockStack gap="400">
         <ErrorBanner error={error} onRetry={reload} title="Orbit could not load your settings" />
-        {data && (
-          <SettingsForm
-            initial={data.settings}
-            onSave={(payload) => apiFetch("/api/settings", { method: "PUT", body: payload })}
-          />
-        )}
-        <Text as="p" tone="subdued">
-          Which segments Orbit pushes to Shopify is chosen on each segment, under Segments.
-        </Text>
+        {data && <SettingsForm initial={data.settings} onSave={saveSettings} />}
+        <Layout>
+          <Layout.AnnotatedSection
+            id="segments-pushed"
+            title="Segments pushed to Shopify"
+            description="Orbit tags the members of each pushed segment in Shopify: it adds the tag when a customer joins and removes it when they leave. A switch here saves at once."
+          >
+            <SegmentPushList
+              segments={list}
+              loading={segments.loading}
+              error={segments.error}
+              onRetry={segments.reload}
+              saveSegment={(id, body) => apiFetch(`/api/segments/${encodeURIComponent(id)}`, { method: "PATCH", body })}
+              onSaved={onSegmentSaved}
+              shopifySegments={Boolean(settings?.shopify_segments)}
+            />
+          </Layout.AnnotatedSection>
+        </Layout>
       </BlockStack>
     </Page>
   );
