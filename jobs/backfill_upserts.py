@@ -58,9 +58,10 @@ def _guarded_upsert_many(
     if backfill_copy.is_postgresql(session):
         if not rows:
             return {}
-        columns = list(rows[0])
-        staging = backfill_copy.stage(session, model, columns, backfill_copy.dict_rows(model, columns, rows))
-        return backfill_copy.guarded_upsert_staged(session, model, shop_id, staging, columns, now, extra_guard)
+        staging, columns = backfill_copy.stage(session, model, rows)
+        return backfill_copy.guarded_upsert_staged(
+            session, model, shop_id, staging, columns, now, extra_guard
+        )
     written: dict[int, int] = {}
     for chunk in _chunks([{"shop_id": shop_id, **row} for row in rows]):
         statement = dialect_insert(session)(model).values(chunk)
@@ -137,32 +138,18 @@ def upsert_checkouts(session: Session, shop_id: int, records: Sequence[CheckoutR
 
 def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]) -> int:
     records = _latest(records)
-    previous = _previous_customers(session, shop_id, [r.shopify_id for r in records])
-    written = _guarded_upsert_many(session, Order, shop_id, [order_upserts._order_values(r) for r in records])
+    rows = [order_upserts._order_values(r) for r in records]
+    if backfill_copy.is_postgresql(session) and rows:
+        staging, columns = backfill_copy.stage(session, Order, rows)
+        previous = backfill_copy.previous_customers(session, staging, shop_id)
+        written = backfill_copy.guarded_upsert_staged(session, Order, shop_id, staging, columns, utcnow())
+    else:
+        previous = _previous_customers(session, shop_id, [r.shopify_id for r in records])
+        written = _guarded_upsert_many(session, Order, shop_id, rows)
     applied = [r for r in records if r.shopify_id in written]
     if not applied:
         return 0
-    row_ids = [written[r.shopify_id] for r in applied]
-    for start in range(0, len(row_ids), 5000):
-        session.execute(delete(OrderLine).where(OrderLine.order_id.in_(row_ids[start : start + 5000])))
-    lines = [
-        {
-            "shop_id": shop_id,
-            "order_id": written[record.shopify_id],
-            "shopify_id": line.shopify_id,
-            "product_shopify_id": line.product_shopify_id,
-            "variant_shopify_id": line.variant_shopify_id,
-            "title": line.title,
-            "sku": line.sku,
-            "quantity": line.quantity,
-            "price": line.price,
-            "total_discount": line.total_discount,
-        }
-        for record in applied
-        for line in {line.shopify_id: line for line in record.lines}.values()
-    ]
-    if lines:
-        session.execute(insert(OrderLine), lines)
+    _replace_lines(session, shop_id, applied, written)
     refunds = {refund.shopify_id: refund for record in applied for refund in record.refunds}
     if refunds:
         _write_refunds(session, shop_id, list(refunds.values()))
@@ -173,6 +160,51 @@ def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]
         {r.customer_shopify_id for r in applied} | {previous.get(r.shopify_id) for r in applied},
     )
     return len(applied)
+
+
+LINE_COLUMNS = (
+    "shop_id",
+    "order_id",
+    "shopify_id",
+    "product_shopify_id",
+    "variant_shopify_id",
+    "title",
+    "sku",
+    "quantity",
+    "price",
+    "total_discount",
+)
+
+
+def _replace_lines(
+    session: Session, shop_id: int, applied: list[OrderRecord], written: dict[int, int]
+) -> None:
+    """Each applied order's lines, wholesale (a line listed twice counts once, as upsert_order)."""
+    row_ids = [written[r.shopify_id] for r in applied]
+    lines = [
+        (
+            shop_id,
+            written[record.shopify_id],
+            line.shopify_id,
+            line.product_shopify_id,
+            line.variant_shopify_id,
+            line.title,
+            line.sku,
+            line.quantity,
+            line.price,
+            line.total_discount,
+        )
+        for record in applied
+        for line in {line.shopify_id: line for line in record.lines}.values()
+    ]
+    if backfill_copy.is_postgresql(session):
+        backfill_copy.delete_lines(session, row_ids)
+        backfill_copy.copy_rows(session, OrderLine.__tablename__, LINE_COLUMNS, lines)
+        return
+    for start in range(0, len(row_ids), 5000):
+        session.execute(delete(OrderLine).where(OrderLine.order_id.in_(row_ids[start : start + 5000])))
+    if lines:
+        session.execute(insert(OrderLine), [dict(zip(LINE_COLUMNS, line, strict=True)) for line in lines])
 
 
 def _previous_customers(session: Session, shop_id: int, order_ids: list[int]) -> dict[int, int | None]:
@@ -188,7 +220,6 @@ def _previous_customers(session: Session, shop_id: int, order_ids: list[int]) ->
 def _write_refunds(session: Session, shop_id: int, refunds: list[Any]) -> None:
     rows = [
         {
-            "shop_id": shop_id,
             "shopify_id": r.shopify_id,
             "order_shopify_id": r.order_shopify_id,
             "amount": r.amount,
@@ -199,7 +230,11 @@ def _write_refunds(session: Session, shop_id: int, refunds: list[Any]) -> None:
         }
         for r in refunds
     ]
-    for chunk in _chunks(rows):
+    if backfill_copy.is_postgresql(session):
+        staging, columns = backfill_copy.stage(session, Refund, rows)
+        backfill_copy.upsert_staged(session, Refund, staging, columns, shop_id)
+        return
+    for chunk in _chunks([{"shop_id": shop_id, **row} for row in rows]):
         statement = dialect_insert(session)(Refund).values(chunk)
         changes = {
             name: statement.excluded[name] for name in chunk[0] if name not in ("shop_id", "shopify_id")
