@@ -59,7 +59,9 @@ test-browser: setup chromium frontend/dist/index.html
 	ORBIT_BROWSER_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider tests/browser
 
 # Benchmarks measure; they are not part of `make test` or CI.
+# wrk drives the intake benchmark (a C load generator leaves the cores to the servers measured).
 bench: setup
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	@for script in benchmarks/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
 lint: setup

@@ -86,11 +86,11 @@ def receive(subscription_path: str = "") -> Response:
 
     session = db.request_session()
     try:
-        shop = tokens.find_shop(session, domain)
+        shop_id = tokens.find_shop_id(session, domain)
     except SQLAlchemyError:
         log.exception("webhook not stored: database unavailable")
         return error_response(503, "temporarily unable to store the webhook")
-    if shop is None:
+    if shop_id is None:
         if topic in COMPLIANCE_TOPICS:
             # Nothing is held for a shop Orbit never knew: the request is honoured as is.
             log.info("compliance webhook %s for unknown shop %s: nothing stored", topic, domain)
@@ -100,7 +100,7 @@ def receive(subscription_path: str = "") -> Response:
 
     malformed = _parse_json_object(raw)
     delivery = IncomingDelivery(
-        shop_id=shop.id,
+        shop_id=shop_id,
         webhook_id=request.headers["X-Shopify-Webhook-Id"],
         topic=topic,
         api_version=request.headers.get("X-Shopify-API-Version"),
@@ -122,5 +122,5 @@ def receive(subscription_path: str = "") -> Response:
         log.warning("webhook %s from %s recorded as dead letter: %s", topic, domain, malformed)
         return error_response(400, malformed)
     if is_new:
-        drain_queue.request_drain(shop.id)
+        drain_queue.request_drain(shop_id)
     return Response(status=200)
