@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import db
 from app.errors import error_response
-from app.shopify import clients, tokens
+from app.shopify import clients
 from webhooks import drain_queue
-from webhooks.store import IncomingDelivery, parse_triggered_at, record_delivery
+from webhooks.store import IncomingDelivery, parse_triggered_at, record_delivery_for_domain
 from webhooks.topics import COMPLIANCE_TOPICS
 
 log = logging.getLogger(__name__)
@@ -84,23 +84,9 @@ def receive(subscription_path: str = "") -> Response:
     topic = request.headers["X-Shopify-Topic"]
     domain = request.headers["X-Shopify-Shop-Domain"].lower()
 
-    session = db.request_session()
-    try:
-        shop_id = tokens.find_shop_id(session, domain)
-    except SQLAlchemyError:
-        log.exception("webhook not stored: database unavailable")
-        return error_response(503, "temporarily unable to store the webhook")
-    if shop_id is None:
-        if topic in COMPLIANCE_TOPICS:
-            # Nothing is held for a shop Orbit never knew: the request is honoured as is.
-            log.info("compliance webhook %s for unknown shop %s: nothing stored", topic, domain)
-            return Response(status=200)
-        log.warning("webhook %s refused: unknown shop %s", topic, domain)
-        return error_response(404, "unknown shop")
-
     malformed = _parse_json_object(raw)
     delivery = IncomingDelivery(
-        shop_id=shop_id,
+        shop_id=None,  # found by its domain in the statement that stores the delivery
         webhook_id=request.headers["X-Shopify-Webhook-Id"],
         topic=topic,
         api_version=request.headers.get("X-Shopify-API-Version"),
@@ -111,13 +97,24 @@ def receive(subscription_path: str = "") -> Response:
         status="dead" if malformed else "pending",
         last_error=malformed,
     )
+    session = db.request_session()
     try:
-        is_new = record_delivery(session, delivery)
+        # One statement needs no transaction around it: autocommit saves BEGIN and COMMIT round
+        # trips, and the row is durable when the INSERT returns.
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        shop_id, is_new = record_delivery_for_domain(session, domain, delivery)
         session.commit()
     except SQLAlchemyError:
         session.rollback()
         log.exception("webhook not stored: database unavailable")
         return error_response(503, "temporarily unable to store the webhook")
+    if shop_id is None:
+        if topic in COMPLIANCE_TOPICS:
+            # Nothing is held for a shop Orbit never knew: the request is honoured as is.
+            log.info("compliance webhook %s for unknown shop %s: nothing stored", topic, domain)
+            return Response(status=200)
+        log.warning("webhook %s refused: unknown shop %s", topic, domain)
+        return error_response(404, "unknown shop")
     if malformed:
         log.warning("webhook %s from %s recorded as dead letter: %s", topic, domain, malformed)
         return error_response(400, malformed)

@@ -54,12 +54,6 @@ def find_shop(session: Session, domain: str, *, for_update: bool = False) -> Sho
     return session.scalars(statement).first()
 
 
-def find_shop_id(session: Session, domain: str) -> int | None:
-    """The shop's row id alone: webhook intake needs nothing else, and loading the whole Shop
-    (encrypted tokens, settings) on every delivery costs more than the delivery's own insert."""
-    return session.execute(select(Shop.id).where(Shop.domain == domain)).scalar()
-
-
 def save_offline_token(session: Session, token: TokenExchangeAccessToken, *, new_grant: bool) -> Shop:
     """Store an offline token: a new grant (install, reinstall) or a refresh of the current one."""
     domain = shop_domain(token.shop)
