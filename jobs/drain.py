@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from flask import current_app
@@ -102,14 +102,39 @@ def _record_failure(delivery: WebhookDelivery, error: Exception) -> None:
         delivery.next_attempt_at = utcnow() + RETRY_BACKOFF[delivery.attempts - 1]
 
 
-def _finish(delivery: WebhookDelivery, outcome: Outcome, touched: set[int], totals: Counter[str]) -> None:
-    delivery.status = outcome.status
-    delivery.last_error = outcome.reason
-    delivery.next_attempt_at = None
-    delivery.attempts += 1
-    delivery.processed_at = utcnow()
+class Tally(Counter):
+    """A batch's outcome counts, and the deliveries that ended processed or ignored grouped by
+    (status, reason), written in one UPDATE per group when the batch ends (_write_finished):
+    one statement per row was a third of the drain's time on PostgreSQL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finished: defaultdict[tuple[str, str | None], list[int]] = defaultdict(list)
+
+
+def _finish(delivery: WebhookDelivery, outcome: Outcome, touched: set[int], totals: Tally) -> None:
+    totals.finished[(outcome.status, outcome.reason)].append(delivery.id)
     touched.update(outcome.customer_ids)
     totals[outcome.status] += 1
+
+
+def _write_finished(session: Session, totals: Tally) -> None:
+    now = utcnow()
+    for (status, reason), ids in totals.finished.items():
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(ids))
+            .values(
+                status=status,
+                last_error=reason,
+                next_attempt_at=None,
+                attempts=WebhookDelivery.attempts + 1,
+                processed_at=now,
+            )
+            # The batch's loaded rows take the same values, as if they had been set one by one.
+            .execution_options(synchronize_session="evaluate")
+        )
+    totals.finished.clear()
 
 
 def _apply_one(session: Session, shop: Shop, delivery: WebhookDelivery, touched: set[int], totals) -> None:
@@ -175,7 +200,7 @@ def _without_own_echoes(session: Session, shop: Shop, parsed: list, touched: set
 def drain_batch(
     session: Session, shop: Shop, batch: list[WebhookDelivery], touched: set[int]
 ) -> Counter[str]:
-    totals: Counter[str] = Counter()
+    totals = Tally()
     run: list[WebhookDelivery] = []
     for delivery in batch:
         if delivery.topic in BATCHABLE:
@@ -186,6 +211,7 @@ def drain_batch(
         run = []
         _apply_one(session, shop, delivery, touched, totals)
     _apply_run(session, shop, run, touched, totals)
+    _write_finished(session, totals)
     return totals
 
 
