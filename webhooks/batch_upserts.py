@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Checkout, Customer, Order, Product
+from jobs import backfill_copy
 from webhooks.dirty import mark_dirty
 from webhooks.mirror_sql import UpsertResult, _upsert_statement
 from webhooks.order_upserts import ORDER_LINES, line_values, order_values, write_refunds
@@ -47,6 +48,8 @@ def _write(
     """Guarded multi-row upsert; {shopify_id: row id} of the rows written."""
     written: dict[int, int] = {}
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and rows:
+        return _write_staged(session, model, shop_id, rows, null_guards)
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_columns.setdefault(("shop_id", *row), []).append({"shop_id": shop_id, **row})
@@ -60,6 +63,28 @@ def _write(
             _RETURNING[key] = statement
         for row_id, shopify_id in session.execute(statement, params):
             written[shopify_id] = row_id
+    return written
+
+
+def _write_staged(
+    session: Session, model: Any, shop_id: int, rows: list[dict[str, Any]], null_guards: tuple[str, ...]
+) -> dict[int, int]:
+    """PostgreSQL: the rows COPYed into a staging table and upserted from it in one statement with
+    the same guard. A multi-row VALUES statement is longer than psycopg's query cache takes, so
+    psycopg re-parsed each one (a third of the drain's client time); COPY has no placeholders."""
+    table = model.__table__
+    written: dict[int, int] = {}
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(row), []).append(row)
+    for group in by_columns.values():
+        staging, columns = backfill_copy.stage(session, model, group)
+        guards = [table.c[name].is_(None) for name in null_guards]
+        written.update(
+            backfill_copy.guarded_upsert_staged(
+                session, model, shop_id, staging, columns, datetime.now(UTC), guards
+            )
+        )
     return written
 
 
