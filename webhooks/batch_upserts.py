@@ -192,7 +192,12 @@ def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]
         lines = [
             row for sid, row_id in written.items() for row in line_values(shop_id, row_id, deciding[sid])
         ]
-        if lines:
+        if lines and backfill_copy.is_postgresql(session):
+            # COPY, as the orders themselves (a long multi-row INSERT is re-parsed by psycopg).
+            columns = list(lines[0])
+            rows = ([line[name] for name in columns] for line in lines)
+            backfill_copy.copy_rows(session, ORDER_LINES.name, columns, rows)
+        elif lines:
             session.execute(ORDER_LINES.insert(), lines)
         write_refunds(session, shop_id, [refund for sid in written for refund in deciding[sid].refunds])
         return frozenset(previous[sid] for sid in written if previous.get(sid) is not None)
