@@ -3,7 +3,8 @@ the tag webhooks that echo an app's own tag writes.
 
 - `POST /_devstore/api-faults` `{shop, statuses: [503, 429, ...], retry_after?}`: the shop's
   next GraphQL requests answer with these HTTP statuses, one each, before normal service;
-- `POST /_devstore/shops/<shop>/tag-webhooks` `{enabled}`: send customer.tags_added/removed.
+- `POST /_devstore/shops/<shop>/tag-webhooks` `{enabled}`: send customer.tags_added/removed and
+  customers/update after a customer's tags change.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ characters; tags compare case-insensitively (adding "VIP" to a customer tagged "
 nothing); a string holding commas counts as several tags; a change that would break a limit is
 refused whole with a userError and changes nothing. The userError wording is the devstore's own
 (Shopify's exact messages were not verified). A change that really adds or removes tags bumps
-`updated_at` and, when enabled, sends `customer.tags_added` / `customer.tags_removed` (the
-echoes the app must recognise as its own writes).
+`updated_at` and, when enabled, sends `customer.tags_added` / `customer.tags_removed` and a
+`customers/update` (the echoes the app must recognise as its own writes).
 """
 
 from __future__ import annotations
@@ -90,23 +90,32 @@ def change_tags(info: Info, id: str, tags: list[str], adding: bool) -> dict[str,
             record["tags"] = ", ".join(result)
             record["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     if changed and type_name == "Customer":
-        echo(info, "customer.tags_added" if adding else "customer.tags_removed", id, changed)
+        echo(info, "customer.tags_added" if adding else "customer.tags_removed", id, changed, record)
     return {"node": Typed(type_name, record), "userErrors": []}
 
 
-def echo(info: Info, topic: str, customer_gid: str, tags: list[str]) -> None:
-    """Shopify's tag webhooks, sent off the request thread when the devstore is told to."""
+def echo(info: Info, topic: str, customer_gid: str, tags: list[str], record: Record) -> None:
+    """Shopify's answers to a tag change, sent off the request thread when the devstore is told
+    to: the tag event, and customers/update for the customer's new updated_at (its 2026-07 body
+    carries no tags, so to the app it looks like any other update)."""
     settings = tag_webhook_settings(info.context.shop)
     if not settings.get("enabled") or settings.get("sender") is None:
         return
+    shop = info.context.shop
     body = {
         "customerId": customer_gid,
         "tags": tags,
         "occurredAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }
-    threading.Thread(
-        target=settings["sender"].deliver, args=(info.context.shop, topic, body), daemon=True
-    ).start()
+    update = shop.as_webhook_body("customers", record)
+    triggered_at = datetime.fromisoformat(record["updated_at"]).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def send() -> None:
+        sender = settings["sender"]
+        sender.deliver(shop, topic, body)
+        sender.deliver(shop, "customers/update", update, triggered_at=triggered_at)
+
+    threading.Thread(target=send, daemon=True).start()
 
 
 def tag_webhook_settings(shop: Any) -> dict[str, Any]:

@@ -221,3 +221,47 @@ def test_the_control_endpoint_sends_any_topic(receiver):
     assert sent.json()["delivered"] is True
     assert refused.status_code == 400
     assert json.loads(receiver.requests[0].body) == {"id": 5}
+
+
+def test_a_customers_tag_change_is_answered_with_the_tag_event_and_a_customers_update(receiver):
+    store = Store()
+    shop = store.add_shop(small_shop(SHOP, customers=1))
+    (customer_id,) = shop.customers
+    before = shop.customers[customer_id]["updated_at"]
+    subscriptions = {"customers/update": "/webhooks/customers", "customer.tags_added": "/webhooks/customers"}
+    with DevstoreServer(make_config(receiver.url, webhook_subscriptions=subscriptions), store) as server:
+        switched = httpx.post(f"{server.url}/_devstore/shops/{SHOP}/tag-webhooks", json={"enabled": True})
+        with server.shop_client(timeout=30) as http:
+            exchange = {
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+                "subject_token": server.session_token(SHOP),
+                "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+                "requested_token_type": "urn:shopify:params:oauth:token-type:offline-access-token",
+            }
+            token = http.post(f"https://{SHOP}/admin/oauth/access_token", json=exchange).json()[
+                "access_token"
+            ]
+            document = (
+                'mutation($id: ID!) { tagsAdd(id: $id, tags: ["orbit:vip"]) { userErrors { message } } }'
+            )
+            answer = http.post(
+                f"https://{SHOP}/admin/api/2026-10/graphql.json",
+                json={"query": document, "variables": {"id": f"gid://shopify/Customer/{customer_id}"}},
+                headers={"X-Shopify-Access-Token": token},
+            ).json()
+            for _ in range(100):
+                if len(receiver.requests) >= 2:
+                    break
+                receiver.arrived.wait(0.1)
+
+    assert switched.json() == {"enabled": True}
+    assert answer["data"]["tagsAdd"]["userErrors"] == []
+    topics = {request.headers["X-Shopify-Topic"]: request for request in receiver.requests}
+    assert set(topics) == {"customer.tags_added", "customers/update"}
+    assert json.loads(topics["customer.tags_added"].body)["tags"] == ["orbit:vip"]
+    update = json.loads(topics["customers/update"].body)
+    # Shopify's 2026-07 customers/update carries no tags: only the newer updated_at tells it apart.
+    assert update["id"] == customer_id and "tags" not in update
+    assert update["updated_at"] > before
