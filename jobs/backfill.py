@@ -31,7 +31,7 @@ from rq import Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,7 @@ from app.redis_conn import redis
 from app.shopify.bulk_operations import FINISHED, bulk_query_status, jsonl_lines, start_bulk_query
 from app.shopify.client import AdminClient
 from jobs import backfill_upserts
+from jobs.backfill_writer import ChunkWriter
 from jobs.context import with_app_context
 from webhooks import graphql_records
 
@@ -258,30 +259,51 @@ def groups(lines: Iterable[bytes], start_line: int) -> Iterator[tuple[int, Group
 def apply_result(
     run_id: int, shop_id: int, resource: str, url: str, start_line: int, keep_lock_alive: Callable[[], None]
 ) -> int:
-    """Stream one operation's JSONL into the upserts, a chunk per transaction; objects applied."""
+    """Stream one operation's JSONL into the upserts, a chunk per transaction; objects applied.
+    On PostgreSQL a writer thread applies each chunk while the next one is parsed
+    (jobs/backfill_writer.py); the chunks still commit one after another, in order."""
     to_record, upsert_many = APPLY[resource]
-    chunk = int(current_app.config.get("BACKFILL_CHUNK_OBJECTS", CHUNK_OBJECTS))
-    batch: list[Any] = []
+    size = int(current_app.config.get("BACKFILL_CHUNK_OBJECTS", CHUNK_OBJECTS))
+    postgresql = db.engine().dialect.name == "postgresql"
     applied = 0
 
-    def flush(next_line: int) -> None:
+    def flush(chunk: tuple[list[Any], int]) -> None:
         nonlocal applied
+        batch, next_line = chunk
         with db.transaction() as session:
+            if postgresql:
+                # The chunk and its checkpoint commit together: a commit lost in a server crash
+                # loses both, and the resume replays the chunk (idempotent upserts). No need to
+                # wait for the WAL flush of every chunk.
+                session.execute(text("SET LOCAL synchronous_commit = off"))
             upsert_many(session, shop_id, batch)
             run = locked_run(session, run_id)
             run.progress_done = (run.progress_done or 0) + len(batch)
             set_checkpoint(run, resource, line=next_line)
             run.checkpoint = {**run.checkpoint, "resume_attempts": 0}  # progress: not stalled
         applied += len(batch)
-        batch.clear()
-        keep_lock_alive()
 
-    for next_line, (parent, children) in groups(jsonl_lines(url), start_line):
-        batch.append(to_record(parent, children))
-        if len(batch) >= chunk:
-            flush(next_line)
-    if batch:
-        flush(next_line)
+    def chunks() -> Iterator[tuple[list[Any], int]]:
+        batch: list[Any] = []
+        next_line = start_line
+        for next_line, (parent, children) in groups(jsonl_lines(url), start_line):
+            batch.append(to_record(parent, children))
+            if len(batch) >= size:
+                yield batch, next_line
+                batch = []
+        if batch:
+            yield batch, next_line
+
+    if not postgresql:
+        for chunk in chunks():
+            flush(chunk)
+            keep_lock_alive()
+        return applied
+    with ChunkWriter(current_app._get_current_object(), flush) as writer:
+        for chunk in chunks():
+            writer.submit(chunk)
+            # The writer took the chunk before this one: it is moving (the lock is thread-bound).
+            keep_lock_alive()
     return applied
 
 

@@ -140,8 +140,8 @@ def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]
     records = _latest(records)
     rows = [order_upserts._order_values(r) for r in records]
     if backfill_copy.is_postgresql(session) and rows:
+        previous = backfill_copy.previous_customers(session, shop_id, [r.shopify_id for r in records])
         staging, columns = backfill_copy.stage(session, Order, rows)
-        previous = backfill_copy.previous_customers(session, staging, shop_id)
         written = backfill_copy.guarded_upsert_staged(session, Order, shop_id, staging, columns, utcnow())
     else:
         previous = _previous_customers(session, shop_id, [r.shopify_id for r in records])

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import BigInteger, bindparam, delete, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,9 +30,22 @@ _NOT_MARKING = "orbit_not_marking_dirty"  # key in Session.info (a depth, so the
 
 
 def _mark_statement(dialect: str) -> Any:
+    """SQLite: one row per parameter set (executemany). PostgreSQL: one statement for all the
+    ids (an array unnested server-side): a backfill chunk marks thousands of customers, and one
+    round trip per row cost more than the chunk's upsert."""
     statement = _MARKS.get(dialect)
     if statement is None:
-        insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(DirtyCustomer.__table__)
+        table = DirtyCustomer.__table__
+        if dialect == "postgresql":
+            ids = func.unnest(bindparam("customer_shopify_ids", type_=ARRAY(BigInteger)))
+            source = select(
+                bindparam("shop_id", type_=table.c.shop_id.type),
+                ids,
+                bindparam("marked_at", type_=table.c.marked_at.type),
+            )
+            insert = pg_insert(table).from_select(["shop_id", "customer_shopify_id", "marked_at"], source)
+        else:
+            insert = sqlite_insert(table)
         statement = insert.on_conflict_do_update(
             index_elements=["shop_id", "customer_shopify_id"], set_={"marked_at": insert.excluded.marked_at}
         )
@@ -56,10 +70,15 @@ def mark_dirty(session: Session, shop_id: int, customer_shopify_ids: Iterable[in
     if not ids:
         return
     now = utcnow()
-    session.execute(
-        _mark_statement(session.get_bind().dialect.name),
-        [{"shop_id": shop_id, "customer_shopify_id": customer_id, "marked_at": now} for customer_id in ids],
-    )
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # Sorted and distinct: concurrent markers lock the rows in the same order.
+        parameters: Any = {"shop_id": shop_id, "customer_shopify_ids": ids, "marked_at": now}
+    else:
+        parameters = [
+            {"shop_id": shop_id, "customer_shopify_id": customer_id, "marked_at": now} for customer_id in ids
+        ]
+    session.execute(_mark_statement(dialect), parameters)
 
 
 def take_dirty(session: Session, shop_id: int, limit: int) -> list[int]:
