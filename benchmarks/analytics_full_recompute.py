@@ -132,17 +132,28 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--orders-per-customer", type=int, default=10)
+    # Generating 1M / 10M takes minutes: --keep leaves the database in place and prints its URL,
+    # --reuse URL measures on one generated before (same sizes) instead of making a new one.
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", metavar="DATABASE_URL")
     args = parser.parse_args()
-    url, drop = throwaway_database()
+    url, drop = (args.reuse, lambda: None) if args.reuse else throwaway_database()
+    if args.keep and not args.reuse:
+        print(f"keeping the database: --reuse {url}")
+        drop = lambda: None  # noqa: E731
     try:
         upgrade(url)
         engine = make_engine(url)
         backend = engine.dialect.name
-        started = time.perf_counter()
-        with Session(engine) as session, session.begin():
-            generate(session, args.customers, args.orders_per_customer)
-        print(f"{backend}: generated {args.customers:,} customers / {args.customers * args.orders_per_customer:,} "
-              f"orders in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        if args.reuse:
+            with Session(engine) as session, session.begin():
+                session.execute(text("DELETE FROM orders WHERE shopify_id >= 9000000000"))
+        else:
+            started = time.perf_counter()
+            with Session(engine) as session, session.begin():
+                generate(session, args.customers, args.orders_per_customer)
+            print(f"{backend}: generated {args.customers:,} customers / {args.customers * args.orders_per_customer:,} "
+                  f"orders in {time.perf_counter() - started:.1f} s")  # fmt: skip
         with Session(engine) as session, session.begin():
             bare = bare_rfm_aggregate(session)
         started = time.perf_counter()
