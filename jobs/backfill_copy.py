@@ -11,11 +11,11 @@ effects; only the transport differs. The staging tables are dropped at commit.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, BigInteger, and_, bindparam, column, select, table, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -37,8 +37,9 @@ def _driver_connection(session: Session) -> Any:
 
 def json_text(value: Any) -> str:
     """A JSON column's value as COPY text (jsonb parses it; values are json_ready already).
-    None is JSON null, as SQLAlchemy's JSON type stores it by default."""
-    return json.dumps(value, separators=(",", ":"))
+    None is JSON null, as SQLAlchemy's JSON type stores it by default. orjson: a few times
+    faster than the json module for these small lists and dicts."""
+    return orjson.dumps(value).decode()
 
 
 def json_columns(model: Any) -> frozenset[str]:

@@ -58,7 +58,8 @@ def node_id(node: Node) -> int:
 
 def ref_id(value: Any) -> int | None:
     """The id of a `{ id }` reference, or None."""
-    return optional_id(value.get("id")) if isinstance(value, Mapping) else None
+    # type() first: isinstance(..., Mapping) is an ABC check, and the backfill makes millions.
+    return optional_id(value.get("id")) if type(value) is dict or isinstance(value, Mapping) else None
 
 
 def lower(value: Any) -> str | None:
@@ -66,7 +67,7 @@ def lower(value: Any) -> str | None:
 
 
 def shop_money(value: Any, default: Any = None) -> Any:
-    if isinstance(value, Mapping):
+    if type(value) is dict or isinstance(value, Mapping):
         return money((value.get("shopMoney") or {}).get("amount"), default=default)
     return default
 
