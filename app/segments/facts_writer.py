@@ -62,7 +62,9 @@ def build_rows(
 ) -> list[tuple]:
     n = loaded.customer_ids.size
     gender_prefix, age_prefix = demographics.prefixes(settings)
-    people = [demographics.gender_and_age(tags, gender_prefix, age_prefix) for tags in loaded.customers.tags]
+    # Most customers share a few tag lists and lead reasons (usually none): each distinct one is
+    # worked out once.
+    people, tag_texts = _per_tag_list(loaded.customers.tags, gender_prefix, age_prefix)
     sources = np.asarray([*loaded.sources, None], dtype=object)
     first_source = np.where(facts.first_source == NO_SOURCE, len(loaded.sources), facts.first_source)
     has_orders = facts.orders > 0
@@ -88,7 +90,7 @@ def build_rows(
         loaded.customers.email_state,
         loaded.customers.country,
         _floats(np.round(distance_km(customers.latitude, customers.longitude, latitudes, longitudes), 3)),
-        [demographics.tags_text(tags) for tags in loaded.customers.tags],
+        tag_texts,
         [age for _, age in people],
         [gender for gender, _ in people],
         scores.recency.tolist(),
@@ -102,11 +104,46 @@ def build_rows(
         _floats(scores.churn_risk),
         _money_from_float(scores.lead_score),
         _floats(scores.lead_score_percentile),
-        [json.dumps(reasons) for reasons in scores.lead_reasons],
+        _json_lists(scores.lead_reasons),
         [(referral_counts or {}).get(c, 0) for c in loaded.customer_ids.tolist()],  # app/referral_program
         [stamp] * n,
     ]  # fmt: skip
     return list(zip(*columns, strict=True))
+
+
+def _per_tag_list(
+    tag_lists: Sequence[list[Any]], gender_prefix: str, age_prefix: str
+) -> tuple[list[tuple[str | None, float | None]], list[str]]:
+    """(gender, age) and the "|a|b|" text of each customer's tags."""
+    known: dict[tuple, tuple[tuple[str | None, float | None], str]] = {}
+    people, texts = [], []
+    for tags in tag_lists:
+        try:
+            key = tuple(tags)
+            found = known.get(key)
+        except TypeError:  # an unhashable tag (not a string): worked out on its own
+            key, found = None, None
+        if found is None:
+            found = (
+                demographics.gender_and_age(tags, gender_prefix, age_prefix),
+                demographics.tags_text(tags),
+            )
+            if key is not None:
+                known[key] = found
+        people.append(found[0])
+        texts.append(found[1])
+    return people, texts
+
+
+def _json_lists(lists: Sequence[list[str]]) -> list[str]:
+    known: dict[tuple[str, ...], str] = {}
+    out = []
+    for items in lists:
+        key = tuple(items)
+        if (text := known.get(key)) is None:
+            text = known[key] = json.dumps(items)
+        out.append(text)
+    return out
 
 
 def _where(values: list[Any], keep: np.ndarray) -> list[Any]:
