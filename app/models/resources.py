@@ -140,7 +140,11 @@ class Checkout(MirroredResource, Base):
     """An abandoned checkout (Shopify's AbandonedCheckout); personal data may live here."""
 
     __tablename__ = "checkouts"
-    __table_args__ = (UniqueConstraint("shop_id", "shopify_id", name="uq_checkouts_shop_shopify"),)
+    __table_args__ = (
+        UniqueConstraint("shop_id", "shopify_id", name="uq_checkouts_shop_shopify"),
+        # One customer's abandoned checkouts (the incremental analytics update).
+        Index("ix_checkouts_shop_customer", "shop_id", "customer_shopify_id"),
+    )
 
     token: Mapped[str | None] = mapped_column(String(64))
     cart_token: Mapped[str | None] = mapped_column(String(64))
