@@ -71,6 +71,13 @@ APPLY = {
 }
 
 
+# resource -> (records -> prepared chunk, on the parse thread; write it): the pure half of an
+# upsert runs while the writer thread waits for PostgreSQL (jobs/backfill_writer.py).
+PREPARED: dict[str, tuple[Callable[..., Any], Callable[[Session, int, Any], int]]] = {
+    "orders": (backfill_upserts.prepare_orders, backfill_upserts.write_orders),
+}
+
+
 def enqueue_backfill(shop_id: int) -> bool:
     """Queue the shop's backfill (one at a time per shop); never raises for Redis trouble."""
     try:
@@ -268,32 +275,37 @@ def apply_result(
     postgresql = db.engine().dialect.name == "postgresql"
     applied = 0
 
-    def flush(chunk: tuple[list[Any], int]) -> None:
+    prepare, write = PREPARED.get(resource, (None, upsert_many))
+
+    def flush(chunk: tuple[Any, int, int]) -> None:
         nonlocal applied
-        batch, next_line = chunk
+        batch, count, next_line = chunk
         with db.transaction() as session:
             if postgresql:
                 # The chunk and its checkpoint commit together: a commit lost in a server crash
                 # loses both, and the resume replays the chunk (idempotent upserts). No need to
                 # wait for the WAL flush of every chunk.
                 session.execute(text("SET LOCAL synchronous_commit = off"))
-            upsert_many(session, shop_id, batch)
+            write(session, shop_id, batch)
             run = locked_run(session, run_id)
-            run.progress_done = (run.progress_done or 0) + len(batch)
+            run.progress_done = (run.progress_done or 0) + count
             set_checkpoint(run, resource, line=next_line)
             run.checkpoint = {**run.checkpoint, "resume_attempts": 0}  # progress: not stalled
-        applied += len(batch)
+        applied += count
 
-    def chunks() -> Iterator[tuple[list[Any], int]]:
+    def ready(batch: list[Any], next_line: int) -> tuple[Any, int, int]:
+        return (prepare(batch, copy=postgresql) if prepare else batch), len(batch), next_line
+
+    def chunks() -> Iterator[tuple[Any, int, int]]:
         batch: list[Any] = []
         next_line = start_line
         for next_line, (parent, children) in groups(jsonl_lines(url), start_line):
             batch.append(to_record(parent, children))
             if len(batch) >= size:
-                yield batch, next_line
+                yield ready(batch, next_line)
                 batch = []
         if batch:
-            yield batch, next_line
+            yield ready(batch, next_line)
 
     with fewer_collections():
         if not postgresql:

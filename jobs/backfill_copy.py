@@ -12,6 +12,7 @@ effects; only the transport differs. The staging tables are dropped at commit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -57,29 +58,42 @@ def copy_rows(
                 copy.write_row(row)
 
 
-def stage(session: Session, model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[str]]:
-    """A TEMP table with the rows' columns of the model's table (same types), filled with the
-    value dicts (one column set, JSON columns as text); its name and columns."""
-    name = f"{STAGING_PREFIX}{model.__tablename__}"
+@dataclass(frozen=True)
+class CopyReady:
+    """Value dicts of one column set as COPY rows (JSON columns as text): built apart from the
+    session, so the backfill's parse thread can do it while the writer thread waits on COPY."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+def copy_ready(model: Any, rows: list[dict[str, Any]]) -> CopyReady:
     columns = list(rows[0])
+    as_json = [index for index, column_name in enumerate(columns) if column_name in json_columns(model)]
+    listed_rows = []
+    for row in rows:
+        listed = [row[column_name] for column_name in columns]
+        for index in as_json:
+            listed[index] = json_text(listed[index])
+        listed_rows.append(listed)
+    return CopyReady(columns, listed_rows)
+
+
+def stage(session: Session, model: Any, rows: list[dict[str, Any]] | CopyReady) -> tuple[str, list[str]]:
+    """A TEMP table with the rows' columns of the model's table (same types), filled with the
+    value dicts (one column set) or their COPY rows; its name and columns."""
+    ready = rows if isinstance(rows, CopyReady) else copy_ready(model, rows)
+    name = f"{STAGING_PREFIX}{model.__tablename__}"
     # A second batch in the same transaction reuses the name; ON COMMIT DROP cleans up the rest.
     session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{name}"))
     session.execute(
         text(
             f"CREATE TEMP TABLE {name} ON COMMIT DROP AS "
-            f"SELECT {', '.join(columns)} FROM {model.__tablename__} WITH NO DATA"
+            f"SELECT {', '.join(ready.columns)} FROM {model.__tablename__} WITH NO DATA"
         )
     )
-    as_json = [index for index, column_name in enumerate(columns) if column_name in json_columns(model)]
-
-    def values(row: dict[str, Any]) -> list[Any]:
-        listed = [row[column_name] for column_name in columns]
-        for index in as_json:
-            listed[index] = json_text(listed[index])
-        return listed
-
-    copy_rows(session, name, columns, (values(row) for row in rows))
-    return name, columns
+    copy_rows(session, name, ready.columns, ready.rows)
+    return name, ready.columns
 
 
 def guarded_upsert_staged(

@@ -3,15 +3,17 @@
 Same columns (the upserts' own value builders), same guard (`mirror_sql.freshness`: no write
 over a deleted row or a newer `updated_at`; customers also never over a redacted row), same
 side effects (lines replaced wholesale for each applied order, embedded refunds written, the
-touched customers marked dirty), only batched: one multi-row INSERT ... ON CONFLICT DO UPDATE
-... WHERE <fresh> RETURNING per chunk instead of one per record. tests/integration/
-test_backfill.py checks the backfilled rows equal the devstore's records field by field, with the
-same comparisons (tests/integration/pipeline_compare.py) that hold the webhook path to them.
+touched customers marked dirty, where a customer already waiting keeps its earlier mark), only
+batched: one multi-row INSERT ... ON CONFLICT DO UPDATE ... WHERE <fresh> RETURNING per chunk
+instead of one per record. tests/integration/test_backfill.py checks the backfilled rows equal
+the devstore's records field by field, with the same comparisons (tests/integration/
+pipeline_compare.py) that hold the webhook path to them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, select
@@ -85,7 +87,7 @@ def upsert_customers(session: Session, shop_id: int, records: Sequence[CustomerR
     keys = set.intersection(*(set(row) for row in rows)) if rows else set()
     rows = [{key: row[key] for key in keys} for row in rows]
     written = _guarded_upsert_many(session, Customer, shop_id, rows, (Customer.redacted_at.is_(None),))
-    mark_dirty(session, shop_id, written)
+    mark_dirty(session, shop_id, written, refresh=False)
     return len(written)
 
 
@@ -132,14 +134,37 @@ def upsert_checkouts(session: Session, shop_id: int, records: Sequence[CheckoutR
         for r in records
     ]
     written = _guarded_upsert_many(session, Checkout, shop_id, rows)
-    mark_dirty(session, shop_id, {r.customer_shopify_id for r in records if r.shopify_id in written})
+    mark_dirty(
+        session,
+        shop_id,
+        {r.customer_shopify_id for r in records if r.shopify_id in written},
+        refresh=False,
+    )
     return len(written)
 
 
-def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]) -> int:
+@dataclass(frozen=True)
+class OrderBatch:
+    """A chunk of orders ready to write: one record per id, and their order rows (as COPY rows
+    on PostgreSQL). Pure: the backfill builds it on its parse thread (jobs/backfill.py)."""
+
+    records: list[OrderRecord]
+    rows: list[dict[str, Any]] | backfill_copy.CopyReady
+
+
+def prepare_orders(records: Sequence[OrderRecord], *, copy: bool) -> OrderBatch:
     records = _latest(records)
     rows = [order_upserts._order_values(r) for r in records]
-    if backfill_copy.is_postgresql(session) and rows:
+    return OrderBatch(records, backfill_copy.copy_ready(Order, rows) if copy and rows else rows)
+
+
+def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]) -> int:
+    return write_orders(session, shop_id, prepare_orders(records, copy=backfill_copy.is_postgresql(session)))
+
+
+def write_orders(session: Session, shop_id: int, batch: OrderBatch) -> int:
+    records, rows = batch.records, batch.rows
+    if isinstance(rows, backfill_copy.CopyReady):
         previous = backfill_copy.previous_customers(session, shop_id, [r.shopify_id for r in records])
         staging, columns = backfill_copy.stage(session, Order, rows)
         written = backfill_copy.guarded_upsert_staged(session, Order, shop_id, staging, columns, utcnow())
@@ -158,6 +183,7 @@ def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]
         session,
         shop_id,
         {r.customer_shopify_id for r in applied} | {previous.get(r.shopify_id) for r in applied},
+        refresh=False,
     )
     return len(applied)
 

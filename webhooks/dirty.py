@@ -25,15 +25,15 @@ from sqlalchemy.orm import Session
 
 from app.models import DirtyCustomer, utcnow
 
-_MARKS: dict[str, Any] = {}
+_MARKS: dict[tuple[str, bool], Any] = {}
 _NOT_MARKING = "orbit_not_marking_dirty"  # key in Session.info (a depth, so the blocks nest)
 
 
-def _mark_statement(dialect: str) -> Any:
+def _mark_statement(dialect: str, refresh: bool) -> Any:
     """SQLite: one row per parameter set (executemany). PostgreSQL: one statement for all the
     ids (an array unnested server-side): a backfill chunk marks thousands of customers, and one
     round trip per row cost more than the chunk's upsert."""
-    statement = _MARKS.get(dialect)
+    statement = _MARKS.get((dialect, refresh))
     if statement is None:
         table = DirtyCustomer.__table__
         if dialect == "postgresql":
@@ -46,10 +46,14 @@ def _mark_statement(dialect: str) -> Any:
             insert = pg_insert(table).from_select(["shop_id", "customer_shopify_id", "marked_at"], source)
         else:
             insert = sqlite_insert(table)
-        statement = insert.on_conflict_do_update(
-            index_elements=["shop_id", "customer_shopify_id"], set_={"marked_at": insert.excluded.marked_at}
-        )
-        _MARKS[dialect] = statement
+        index = ["shop_id", "customer_shopify_id"]
+        if refresh:
+            statement = insert.on_conflict_do_update(
+                index_elements=index, set_={"marked_at": insert.excluded.marked_at}
+            )
+        else:
+            statement = insert.on_conflict_do_nothing(index_elements=index)
+        _MARKS[(dialect, refresh)] = statement
     return statement
 
 
@@ -63,7 +67,15 @@ def not_marking(session: Session) -> Iterator[None]:
         session.info[_NOT_MARKING] -= 1
 
 
-def mark_dirty(session: Session, shop_id: int, customer_shopify_ids: Iterable[int | None]) -> None:
+def mark_dirty(
+    session: Session, shop_id: int, customer_shopify_ids: Iterable[int | None], *, refresh: bool = True
+) -> None:
+    """The customers are dirty once the caller commits. `refresh=False` leaves the mark of a
+    customer already waiting as it is (its place in take_dirty's queue): the backfill marks a
+    million customers and then each again for every few of their orders, and on PostgreSQL
+    rewriting a waiting row per mark (a new row version, both indexes) cost more than writing
+    the orders themselves. Either way the customer is dirty after the commit: a mark a taker
+    deleted meanwhile is inserted again (ON CONFLICT waits for the taker's transaction)."""
     if session.info.get(_NOT_MARKING):
         return
     ids = sorted({customer_id for customer_id in customer_shopify_ids if customer_id is not None})
@@ -78,7 +90,7 @@ def mark_dirty(session: Session, shop_id: int, customer_shopify_ids: Iterable[in
         parameters = [
             {"shop_id": shop_id, "customer_shopify_id": customer_id, "marked_at": now} for customer_id in ids
         ]
-    session.execute(_mark_statement(dialect), parameters)
+    session.execute(_mark_statement(dialect, refresh), parameters)
 
 
 def take_dirty(session: Session, shop_id: int, limit: int) -> list[int]:

@@ -45,6 +45,7 @@ from webhooks.rest_fields import (
 
 FULFILLMENT_STATUS = {"UNFULFILLED": None, "PARTIALLY_FULFILLED": "partial"}
 CHECKOUT_TOKEN = re.compile(r"/checkouts/([^/?#]+)/recover")
+ZERO = money(None)  # an absent amount, as the REST parsers read it (built once, not per field)
 
 Node = Mapping[str, Any]
 
@@ -127,13 +128,13 @@ def refund_from_graphql(node: Node, order_shopify_id: int) -> RefundRecord:
         order_shopify_id=order_shopify_id,
         created_at=timestamp(node.get("createdAt")),
         processed_at=timestamp(node.get("processedAt")),
-        amount=shop_money(node.get("totalRefundedSet"), default=money(None)),
+        amount=shop_money(node.get("totalRefundedSet"), default=ZERO),
         note=text(node.get("note")),
         line_items=tuple(
             RefundLineRecord(
                 line_item_shopify_id=ref_id(line.get("lineItem")),
                 quantity=integer(line.get("quantity")),
-                subtotal=shop_money(line.get("subtotalSet"), default=money(None)),
+                subtotal=shop_money(line.get("subtotalSet"), default=ZERO),
             )
             for line in lines
         ),
@@ -148,8 +149,8 @@ def order_line_from_graphql(line: Node) -> OrderLineRecord:
         title=text(line.get("title")),
         sku=text(line.get("sku"), 255),
         quantity=integer(line.get("quantity")),
-        price=shop_money(line.get("originalUnitPriceSet"), default=money(None)),
-        total_discount=shop_money(line.get("totalDiscountSet"), default=money(None)),
+        price=shop_money(line.get("originalUnitPriceSet"), default=ZERO),
+        total_discount=shop_money(line.get("totalDiscountSet"), default=ZERO),
     )
 
 
@@ -168,15 +169,15 @@ def order_from_graphql(node: Node, line_nodes: Iterable[Node] | None = None) -> 
         currency=text(node.get("currencyCode"), 3),
         financial_status=lower(node.get("displayFinancialStatus")),
         fulfillment_status=FULFILLMENT_STATUS.get(status, lower(status)),
-        subtotal_price=shop_money(node.get("subtotalPriceSet"), default=money(None)),
-        total_discounts=shop_money(node.get("totalDiscountsSet"), default=money(None)),
-        total_tax=shop_money(node.get("totalTaxSet"), default=money(None)),
-        total_price=shop_money(node.get("totalPriceSet"), default=money(None)),
+        subtotal_price=shop_money(node.get("subtotalPriceSet"), default=ZERO),
+        total_discounts=shop_money(node.get("totalDiscountsSet"), default=ZERO),
+        total_tax=shop_money(node.get("totalTaxSet"), default=ZERO),
+        total_price=shop_money(node.get("totalPriceSet"), default=ZERO),
         current_total_price=shop_money(node.get("currentTotalPriceSet")),
         cancelled_at=timestamp(node.get("cancelledAt")),
         cancel_reason=lower(node.get("cancelReason")),
         discount_codes=tuple(
-            DiscountCodeUse(code=str(code), amount=money(None), type=None)
+            DiscountCodeUse(code=str(code), amount=ZERO, type=None)
             for code in node.get("discountCodes") or []
         ),
         landing_site=text(node.get("landingPageUrl")),
@@ -239,7 +240,7 @@ def checkout_from_graphql(node: Node, line_nodes: Iterable[Node] | None = None) 
                 title=text(line.get("title")),
                 sku=text(line.get("sku")),
                 quantity=integer(line.get("quantity")),
-                price=shop_money(line.get("originalUnitPriceSet"), default=money(None)),
+                price=shop_money(line.get("originalUnitPriceSet"), default=ZERO),
             )
             for line in children(node, "lineItems", line_nodes)
         ),

@@ -183,6 +183,17 @@ def test_orders_refunds_and_customers_mark_their_customers_dirty(session, shop_i
     assert take_dirty(session, shop_id, 1) in ([5], [6]) and count_dirty(session, shop_id) == 1
 
 
+def test_a_mark_without_refresh_keeps_a_waiting_customers_place(session, shop_id):
+    mark_dirty(session, shop_id, [7])
+    mark_dirty(session, shop_id, [8])
+    mark_dirty(session, shop_id, [7, 9], refresh=False)  # 7 waits already: keeps its earlier mark
+    assert take_dirty(session, shop_id, 1) == [7]
+    mark_dirty(session, shop_id, [8], refresh=True)  # refreshed: now behind 9
+    assert take_dirty(session, shop_id, 1) == [9]
+    mark_dirty(session, shop_id, [7], refresh=False)  # taken before: dirty again
+    assert count_dirty(session, shop_id) == 2
+
+
 def test_a_redacted_customer_is_not_refilled_by_a_late_update(session, shop_id):
     upserts.upsert_customer(session, shop_id, customer(1, email="a@example.com"), source="webhook")
     row = stored_customer(session, shop_id)
