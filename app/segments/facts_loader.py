@@ -59,6 +59,17 @@ def cents(column: Any) -> ColumnElement[int]:
     return cast(func.round(func.coalesce(column, 0) * 100), BigInteger)
 
 
+def _whole(session: Session, column: Any, customer_ids: Sequence[int] | None) -> Any:
+    """`column`, or on SQLite when loading the whole shop `column + 0`, which no index serves.
+
+    SQLite otherwise walks the (shop_id, ...) index and fetches every row by rowid in index order:
+    random reads over the whole file (the DISTINCT source names alone took 78 s over 10M orders)
+    where one sequential scan reads each page once."""
+    if customer_ids is None and session.get_bind().dialect.name == "sqlite":
+        return column + 0
+    return column
+
+
 def _restrict(column: Any, customer_ids: Sequence[int] | None) -> ColumnElement[bool]:
     return true() if customer_ids is None else column.in_(list(customer_ids))
 
@@ -67,7 +78,7 @@ def load_sources(session: Session, shop_id: int, customer_ids: Sequence[int] | N
     statement = (
         select(Order.source_name)
         .where(
-            Order.shop_id == shop_id,
+            _whole(session, Order.shop_id, customer_ids) == shop_id,
             Order.source_name.is_not(None),
             _restrict(Order.customer_shopify_id, customer_ids),
         )
@@ -120,8 +131,8 @@ def load_order_matrix(
         .select_from(Order)
         .outerjoin(refunded, refunded.c.order_shopify_id == Order.shopify_id)
         .where(
-            Order.shop_id == shop_id,
-            Order.customer_shopify_id.is_not(None),
+            _whole(session, Order.shop_id, customer_ids) == shop_id,
+            _whole(session, Order.customer_shopify_id, customer_ids).is_not(None),
             _restrict(Order.customer_shopify_id, customer_ids),
         )
     )
@@ -134,8 +145,8 @@ def load_checkout_matrix(session: Session, shop_id: int, customer_ids: Sequence[
         func.coalesce(epoch_seconds(session, Checkout.shopify_created_at), 0),
         cents(Checkout.total_price),
     ).where(
-        Checkout.shop_id == shop_id,
-        Checkout.customer_shopify_id.is_not(None),
+        _whole(session, Checkout.shop_id, customer_ids) == shop_id,
+        _whole(session, Checkout.customer_shopify_id, customer_ids).is_not(None),
         Checkout.completed_at.is_(None),
         Checkout.deleted_at.is_(None),
         _restrict(Checkout.customer_shopify_id, customer_ids),
@@ -153,7 +164,10 @@ def load_customer_rows(session: Session, shop_id: int, customer_ids: Sequence[in
         cast(Customer.tags, Text),  # parsed only when not empty (most customers have no tags)
         Customer.deleted_at.is_not(None),
         epoch_seconds(session, Customer.shopify_created_at),
-    ).where(Customer.shop_id == shop_id, _restrict(Customer.shopify_id, customer_ids))
+    ).where(
+        _whole(session, Customer.shop_id, customer_ids) == shop_id,
+        _restrict(Customer.shopify_id, customer_ids),
+    )
     return fetch_rows(session, statement, bulk=customer_ids is None)
 
 
