@@ -141,7 +141,8 @@ def ensure_files(customers: int, orders: int) -> tuple[Path, Path]:
             write(partial)
             partial.rename(path)
             print(
-                f"generated {path.name} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.0f} s"
+                f"generated {path.name} ({path.stat().st_size / 1e6:.0f} MB)"
+                f" in {time.perf_counter() - started:.0f} s"
             )
     return customer_file, order_file
 
@@ -242,7 +243,8 @@ def run(database_url: str, customer_file: Path, order_file: Path, args: argparse
     total = customer_seconds + order_seconds
     print(f"customers: {customers:,} in {customer_seconds:.1f} s ({customers / customer_seconds:,.0f}/s)")
     print(
-        f"orders:    {orders:,} (+{orders * 2:,} lines) in {order_seconds:.1f} s ({orders / order_seconds:,.0f} orders/s)"
+        f"orders:    {orders:,} (+{orders * 2:,} lines) in {order_seconds:.1f} s"
+        f" ({orders / order_seconds:,.0f} orders/s)"
     )
     print(f"total:     {rows:,} rows in {total:.1f} s ({rows / total:,.0f} rows/s) on PostgreSQL")
     full = 1_000_000 / (customers / customer_seconds) + 5_000_000 / (orders / order_seconds)

@@ -95,9 +95,7 @@ class _Context:
     fragments: dict[str, FragmentDefinitionNode]
     variables: dict[str, Any]
     # Field collection per (type, selection sets) is repeated for every list element.
-    collected: dict[tuple[str, tuple[int, ...]], dict[str, FieldNodes]] = field(
-        default_factory=dict
-    )
+    collected: dict[tuple[str, tuple[int, ...]], dict[str, FieldNodes]] = field(default_factory=dict)
 
 
 def requested_cost(
@@ -178,9 +176,7 @@ def _field_cost(
         return own + _object_cost(ctx, named, nodes, value, in_payload)
     # A null object was still looked up; a plain list is priced by its dearest element.
     items = value if isinstance(value, list) else [value]
-    costs = (
-        _object_cost(ctx, named, nodes, item, in_payload) for item in items if item is not None
-    )
+    costs = (_object_cost(ctx, named, nodes, item, in_payload) for item in items if item is not None)
     return own + max(costs, default=0)
 
 
@@ -193,9 +189,7 @@ def _connection_cost(
     sources = _element_sources(ctx, connection, parts)
     # Fields beside the wrapping (a count, segment statistics) are priced once, not per element.
     extras = {
-        key: sub
-        for key, sub in parts.items()
-        if sub[0].name.value not in ("edges", "nodes", "pageInfo")
+        key: sub for key, sub in parts.items() if sub[0].name.value not in ("edges", "nodes", "pageInfo")
     }
     extra_cost = sum(_each_field_cost(ctx, extras, connection, value, in_payload=False))
     if not sources:

@@ -67,9 +67,7 @@ class LeakyBucket:
                 "restoreRate": self._rate,
             }
 
-    def reconfigure(
-        self, maximum_available: float | None = None, restore_rate: float | None = None
-    ) -> None:
+    def reconfigure(self, maximum_available: float | None = None, restore_rate: float | None = None) -> None:
         """Change plan: time so far restores at the old rate, and the level fits the new size."""
         with self._lock:
             self._restore()

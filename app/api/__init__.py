@@ -7,5 +7,17 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 # Routes register on bp.
-from app.api import activity, customers, home, recommendations, referrals, segments, settings, shop, support  # noqa: E402,F401
-from app.api import compliance, leads, webhooks_health  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401  # noqa: E402,F401
+    activity,
+    compliance,
+    customers,
+    home,
+    leads,
+    recommendations,
+    referrals,
+    segments,
+    settings,
+    shop,
+    support,
+    webhooks_health,
+)

@@ -207,9 +207,7 @@ def referral_json(
         "reasons": list(referral.findings or []),
         "decided_by": referral.decided_by,
         "decided_at": iso(referral.decided_at),
-        "reward": None
-        if reward is None
-        else reward_json(reward),
+        "reward": None if reward is None else reward_json(reward),
     }
 
 

@@ -2,9 +2,10 @@
 
 Full evaluation is set-based SQL over all the segments at once (every segment's matches into a
 scratch table, the difference from the stored memberships into another: members who no longer
-match leave, matches who are not members join), so a million customers never pass through Python. Incremental evaluation of a
-few customers reads their matches for every segment in one UNION ALL and applies the difference.
-Both write one event per change, and the same now gives the same result either way.
+match leave, matches who are not members join), so a million customers never pass through
+Python. Incremental evaluation of a few customers reads their matches for every segment in one
+UNION ALL and applies the difference. Both write one event per change, and the same now gives
+the same result either way.
 """
 
 from __future__ import annotations

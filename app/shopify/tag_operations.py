@@ -39,9 +39,7 @@ query OrbitCustomerTags($ids: [ID!]!) {
 # One aliased field of the batched document; `{i}` numbers the alias and its variables.
 # Only userErrors are selected: a missing customer shows there, and the payload's `node` (an
 # interface) would make the devstore price every Node type for each alias.
-_ALIASED_FIELD = (
-    "  c{i}: {mutation}(id: $id{i}, tags: $tags{i}) {{ userErrors {{ field message }} }}"
-)
+_ALIASED_FIELD = "  c{i}: {mutation}(id: $id{i}, tags: $tags{i}) {{ userErrors {{ field message }} }}"
 MUTATION_COST = 10  # Shopify's price of one mutation field
 
 

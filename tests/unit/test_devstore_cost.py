@@ -49,8 +49,7 @@ REQUESTED_ROWS = [
     ("{ customers(first: 10) { nodes { id email } } }", None, 12),
     # edges/node/cursor/pageInfo are the connection's wrapping: still 2 + 10 * 1
     (
-        "{ customers(first: 10) { edges { cursor node { id email } } "
-        "pageInfo { hasNextPage endCursor } } }",
+        "{ customers(first: 10) { edges { cursor node { id email } } pageInfo { hasNextPage endCursor } } }",
         None,
         12,
     ),
@@ -123,15 +122,13 @@ REQUESTED_ROWS = [
     (f"{{ customer(id: {CUSTOMER_ID}) {{ addresses(first: 3) {{ city }} }} }}", None, 6),
     # @skip(if: true) drops the connection: shop 1
     (
-        "query Q($skip: Boolean!) { shop { name } "
-        "customers(first: 10) @skip(if: $skip) { nodes { id } } }",
+        "query Q($skip: Boolean!) { shop { name } customers(first: 10) @skip(if: $skip) { nodes { id } } }",
         {"skip": True},
         1,
     ),
     # @skip(if: false) keeps it: 1 + (2 + 10 * 1)
     (
-        "query Q($skip: Boolean!) { shop { name } "
-        "customers(first: 10) @skip(if: $skip) { nodes { id } } }",
+        "query Q($skip: Boolean!) { shop { name } customers(first: 10) @skip(if: $skip) { nodes { id } } }",
         {"skip": False},
         13,
     ),
@@ -183,9 +180,7 @@ def test_an_unknown_operation_name_is_refused(schema: GraphQLSchema) -> None:
         requested_cost(schema, document(schema, "query A { shop { name } }"), None, "Missing")
 
 
-ORDERS_WITH_LINES = (
-    "{ orders(first: 5) { nodes { name lineItems(first: 10) { nodes { title } } } } }"
-)
+ORDERS_WITH_LINES = "{ orders(first: 5) { nodes { name lineItems(first: 10) { nodes { title } } } } }"
 
 ACTUAL_ROWS = [
     # 2 + order one (1 + 2 + 2 lines) + order two (1 + 2 + 0 lines); requested 67
@@ -282,8 +277,7 @@ def test_a_document_over_1000_points_is_flagged(
     schema: GraphQLSchema, line_items: int, expected: int, over: bool
 ) -> None:
     source = (
-        "query Lines($n: Int!) { orders(first: 10) { nodes { "
-        "lineItems(first: $n) { nodes { title } } } } }"
+        "query Lines($n: Int!) { orders(first: 10) { nodes { lineItems(first: $n) { nodes { title } } } } }"
     )
     cost = requested_cost(schema, document(schema, source), {"n": line_items})
     assert cost == expected

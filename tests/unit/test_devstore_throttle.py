@@ -49,9 +49,7 @@ def test_spending_takes_the_cost_out(bucket: LeakyBucket) -> None:
     assert available(bucket) == 700
 
 
-def test_points_restore_continuously_at_the_restore_rate(
-    bucket: LeakyBucket, clock: FakeClock
-) -> None:
+def test_points_restore_continuously_at_the_restore_rate(bucket: LeakyBucket, clock: FakeClock) -> None:
     bucket.try_spend(500)
     clock.advance(2.5)  # 500 + 2.5 s * 100/s
     assert available(bucket) == 750
@@ -65,9 +63,7 @@ def test_restoring_stops_at_the_maximum(bucket: LeakyBucket, clock: FakeClock) -
     assert bucket.try_spend(1) is False
 
 
-def test_currently_available_is_reported_as_whole_points(
-    bucket: LeakyBucket, clock: FakeClock
-) -> None:
+def test_currently_available_is_reported_as_whole_points(bucket: LeakyBucket, clock: FakeClock) -> None:
     bucket.try_spend(1000)
     clock.advance(0.337)  # 33.7 points back
     assert available(bucket) == 33
@@ -115,9 +111,7 @@ def test_a_measured_shopify_request_leaves_what_shopify_left(clock: FakeClock) -
     assert available(advanced) == 3842
 
 
-def test_reconfiguring_the_plan_changes_the_restore_rate(
-    bucket: LeakyBucket, clock: FakeClock
-) -> None:
+def test_reconfiguring_the_plan_changes_the_restore_rate(bucket: LeakyBucket, clock: FakeClock) -> None:
     bucket.try_spend(1000)
     clock.advance(1)  # 100 back at the old rate
     bucket.reconfigure(restore_rate=200.0)
