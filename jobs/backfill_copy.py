@@ -122,6 +122,20 @@ def guarded_upsert_staged(
     return dict(session.execute(statement).all())
 
 
+def guarded_upsert_rows(
+    session: Session,
+    model: Any,
+    shop_id: int,
+    rows: list[dict[str, Any]] | CopyReady,
+    now: datetime,
+    extra_guard: Sequence[Any] = (),
+) -> dict[int, int]:
+    """stage() then guarded_upsert_staged(): the rows (one column set) written with the
+    freshness guard; shopify_id -> row id of every row written."""
+    staging, columns = stage(session, model, rows)
+    return guarded_upsert_staged(session, model, shop_id, staging, columns, now, extra_guard)
+
+
 def upsert_staged(session: Session, model: Any, staging: str, columns: Sequence[str], shop_id: int) -> None:
     """INSERT the staged rows, or overwrite on conflict (no guard: refunds are immutable)."""
     target = model.__table__

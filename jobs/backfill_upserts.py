@@ -60,10 +60,7 @@ def _guarded_upsert_many(
     if backfill_copy.is_postgresql(session):
         if not rows:
             return {}
-        staging, columns = backfill_copy.stage(session, model, rows)
-        return backfill_copy.guarded_upsert_staged(
-            session, model, shop_id, staging, columns, now, extra_guard
-        )
+        return backfill_copy.guarded_upsert_rows(session, model, shop_id, rows, now, extra_guard)
     written: dict[int, int] = {}
     for chunk in _chunks([{"shop_id": shop_id, **row} for row in rows]):
         statement = dialect_insert(session)(model).values(chunk)
@@ -166,8 +163,7 @@ def write_orders(session: Session, shop_id: int, batch: OrderBatch) -> int:
     records, rows = batch.records, batch.rows
     if isinstance(rows, backfill_copy.CopyReady):
         previous = backfill_copy.previous_customers(session, shop_id, [r.shopify_id for r in records])
-        staging, columns = backfill_copy.stage(session, Order, rows)
-        written = backfill_copy.guarded_upsert_staged(session, Order, shop_id, staging, columns, utcnow())
+        written = backfill_copy.guarded_upsert_rows(session, Order, shop_id, rows, utcnow())
     else:
         previous = _previous_customers(session, shop_id, [r.shopify_id for r in records])
         written = _guarded_upsert_many(session, Order, shop_id, rows)

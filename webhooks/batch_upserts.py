@@ -45,46 +45,30 @@ def _winners(records: Sequence[Any]) -> dict[int, int]:
 def _write(
     session: Session, model: Any, shop_id: int, rows: list[dict[str, Any]], null_guards: tuple[str, ...] = ()
 ) -> dict[int, int]:
-    """Guarded multi-row upsert; {shopify_id: row id} of the rows written."""
+    """Guarded multi-row upsert, one statement per column set; {shopify_id: row id} of the rows
+    written. On PostgreSQL the rows are COPYed into a staging table and upserted from it with the
+    same guard: a multi-row VALUES statement is longer than psycopg's query cache takes, so
+    psycopg re-parsed each one (a third of the drain's client time); COPY has no placeholders."""
     written: dict[int, int] = {}
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql" and rows:
-        return _write_staged(session, model, shop_id, rows, null_guards)
-    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        by_columns.setdefault(("shop_id", *row), []).append({"shop_id": shop_id, **row})
-    for names, params in by_columns.items():
-        key = (dialect, model.__tablename__, names, null_guards)
-        statement = _RETURNING.get(key)
-        if statement is None:
-            statement = _upsert_statement(dialect, model, names, null_guards).returning(
-                model.__table__.c.shopify_id
-            )
-            _RETURNING[key] = statement
-        for row_id, shopify_id in session.execute(statement, params):
-            written[shopify_id] = row_id
-    return written
-
-
-def _write_staged(
-    session: Session, model: Any, shop_id: int, rows: list[dict[str, Any]], null_guards: tuple[str, ...]
-) -> dict[int, int]:
-    """PostgreSQL: the rows COPYed into a staging table and upserted from it in one statement with
-    the same guard. A multi-row VALUES statement is longer than psycopg's query cache takes, so
-    psycopg re-parsed each one (a third of the drain's client time); COPY has no placeholders."""
-    table = model.__table__
-    written: dict[int, int] = {}
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_columns.setdefault(tuple(row), []).append(row)
-    for group in by_columns.values():
-        staging, columns = backfill_copy.stage(session, model, group)
-        guards = [table.c[name].is_(None) for name in null_guards]
-        written.update(
-            backfill_copy.guarded_upsert_staged(
-                session, model, shop_id, staging, columns, datetime.now(UTC), guards
+    for names, group in by_columns.items():
+        if dialect == "postgresql":
+            guards = [model.__table__.c[name].is_(None) for name in null_guards]
+            now = datetime.now(UTC)
+            written.update(backfill_copy.guarded_upsert_rows(session, model, shop_id, group, now, guards))
+            continue
+        key = (dialect, model.__tablename__, names, null_guards)
+        statement = _RETURNING.get(key)
+        if statement is None:
+            statement = _upsert_statement(dialect, model, ("shop_id", *names), null_guards).returning(
+                model.__table__.c.shopify_id
             )
-        )
+            _RETURNING[key] = statement
+        for row_id, shopify_id in session.execute(statement, [{"shop_id": shop_id, **row} for row in group]):
+            written[shopify_id] = row_id
     return written
 
 
