@@ -144,10 +144,16 @@ def test_webhook_answers_503_when_the_database_cannot_take_the_row(app, client, 
     from app.db import make_engine
 
     broken = make_engine("sqlite:////nonexistent-dir/orbit.db")
-    app.extensions["db_sessionmaker"] = sessionmaker(broken)
-    response = client.post("/webhooks/app", data=body, headers=headers)
-    broken.dispose()
+    engine, sessions = app.extensions["db_engine"], app.extensions["db_sessionmaker"]
+    app.extensions["db_engine"], app.extensions["db_sessionmaker"] = broken, sessionmaker(broken)
+    try:
+        response = client.post("/webhooks/app", data=body, headers=headers)
+    finally:
+        app.extensions["db_engine"], app.extensions["db_sessionmaker"] = engine, sessions
+        broken.dispose()
     assert response.status_code == 503
+    with app.app_context():
+        assert db.request_session().scalars(select(WebhookDelivery)).all() == []
 
 
 def test_a_page_load_at_an_unknown_path_gets_the_app_document_with_status_404(client, installed, shopify):
@@ -170,3 +176,43 @@ def test_an_unknown_page_without_a_session_is_not_served(client):
     # No id token: the same auth steps as any page (here: the shop parameter is missing).
     response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 400 and response.is_json
+
+
+def test_webhook_is_stored_and_answered_200_when_redis_is_down(app, client, shopify, installed):
+    from redis import Redis
+
+    body = json_body({"id": 1})
+    headers = shopify.webhook_headers("app/scopes_update", DEMO_SHOP, body)
+    working = app.extensions["orbit_redis"]
+    # Nothing listens on port 1: every Redis command fails (the sweeper queues the drain later).
+    app.extensions["orbit_redis"] = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    try:
+        assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
+    finally:
+        app.extensions["orbit_redis"].close()
+        app.extensions["orbit_redis"] = working
+    with app.app_context():
+        [row] = db.request_session().scalars(select(WebhookDelivery)).all()
+    assert row.status == "pending"
+
+
+def test_only_a_new_delivery_asks_for_a_drain(app, client, shopify, installed):
+    from app.redis_conn import redis
+    from webhooks.drain_queue import PENDING_FLAG
+
+    body = json_body({"id": 1})
+    headers = shopify.webhook_headers("app/scopes_update", DEMO_SHOP, body, webhook_id="once")
+    assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
+    with app.app_context():
+        shop_id = db.request_session().scalars(select(WebhookDelivery.shop_id)).one()
+        flag = PENDING_FLAG.format(shop_id=shop_id)
+        assert redis().exists(flag)
+        redis().delete(flag)
+    # The replay stores nothing and asks for nothing; the next new delivery asks again.
+    assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
+    with app.app_context():
+        assert not redis().exists(flag)
+    headers = shopify.webhook_headers("app/scopes_update", DEMO_SHOP, body, webhook_id="twice")
+    assert client.post("/webhooks/app", data=body, headers=headers).status_code == 200
+    with app.app_context():
+        assert redis().exists(flag)
