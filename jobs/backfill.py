@@ -19,12 +19,10 @@ checkout, through bulk queries, streamed into the same upserts as webhooks (DESI
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import orjson
 from flask import current_app
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 from redis.lock import Lock
@@ -40,12 +38,10 @@ from app import db
 from app.models import JobRun, Shop, utcnow
 from app.queues import queue
 from app.redis_conn import redis
-from app.shopify.bulk_operations import FINISHED, bulk_query_status, jsonl_lines, start_bulk_query
+from app.shopify.bulk_operations import FINISHED, bulk_query_status, start_bulk_query
 from app.shopify.client import AdminClient
-from jobs import backfill_upserts
-from jobs.backfill_writer import ChunkWriter
+from jobs import backfill_parse, backfill_upserts
 from jobs.context import with_app_context
-from webhooks import graphql_records
 
 log = logging.getLogger(__name__)
 
@@ -53,28 +49,25 @@ KIND = "backfill"
 RESOURCES = ("customers", "products", "orders", "checkouts")
 ACTIVE = ("queued", "running")
 CHUNK_OBJECTS = 10_000  # per transaction (~1 s of work); the app setting BACKFILL_CHUNK_OBJECTS overrides it
+# Processes parsing a result on PostgreSQL (the app setting BACKFILL_PARSE_PROCESSES overrides it):
+# the parse needs about three times the writer's and PostgreSQL's time together, so two keep a
+# 2-core machine busy; more cores take more.
+PARSE_PROCESSES = 2
 RESUME_LOCK = "orbit:backfill-resume-lock:{run_id}"
 DEFAULT_LOCK_TTL_SECONDS = 300  # extended after every chunk; BACKFILL_LOCK_TTL_SECONDS overrides it
 WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
-Group = tuple[dict[str, Any], list[dict[str, Any]]]
-
-# resource -> (JSONL group -> record, batch upsert)
-APPLY = {
-    "customers": (
-        lambda root, kids: graphql_records.customer_from_graphql(root),
-        backfill_upserts.upsert_customers,
-    ),
-    "products": (graphql_records.product_from_graphql, backfill_upserts.upsert_products),
-    "orders": (graphql_records.order_from_graphql, backfill_upserts.upsert_orders),
-    "checkouts": (graphql_records.checkout_from_graphql, backfill_upserts.upsert_checkouts),
+# resource -> write a chunk's records (SQLite, and the small resources on PostgreSQL)
+UPSERT: dict[str, Callable[[Session, int, list[Any]], int]] = {
+    "customers": backfill_upserts.upsert_customers,
+    "products": backfill_upserts.upsert_products,
+    "orders": backfill_upserts.upsert_orders,
+    "checkouts": backfill_upserts.upsert_checkouts,
 }
-
-
-# resource -> (records -> prepared chunk, on the parse thread; write it): the pure half of an
-# upsert runs while the writer thread waits for PostgreSQL (jobs/backfill_writer.py).
-PREPARED: dict[str, tuple[Callable[..., Any], Callable[[Session, int, Any], int]]] = {
-    "orders": (backfill_upserts.prepare_orders, backfill_upserts.write_orders),
+# resource -> write a batch that the parse process prepared (jobs/backfill_parse.py PREPARE)
+WRITE_PREPARED: dict[str, Callable[[Session, int, Any], int]] = {
+    "customers": backfill_upserts.write_customers,
+    "orders": backfill_upserts.write_orders,
 }
 
 
@@ -242,101 +235,37 @@ def fail(run_id: int, error: str) -> str:
     return "failed"
 
 
-def groups(lines: Iterable[bytes], start_line: int) -> Iterator[tuple[int, Group]]:
-    """(index of the line after the group, (parent, children)) for each top-level object, from
-    `start_line` on (always a parent boundary). Children come directly below their parent."""
-    parent: dict[str, Any] | None = None
-    children: list[dict[str, Any]] = []
-    index = -1
-    for index, raw in enumerate(lines):
-        if index < start_line:
-            continue
-        line = orjson.loads(raw)
-        if "__parentId" in line:
-            if parent is None or line["__parentId"] != parent.get("id"):
-                raise ValueError(f"line {index}: child of {line['__parentId']} is not below its parent")
-            children.append(line)
-            continue
-        if parent is not None:
-            yield index, (parent, children)
-        parent, children = line, []
-    if parent is not None:
-        yield index + 1, (parent, children)
-
-
 def apply_result(
     run_id: int, shop_id: int, resource: str, url: str, start_line: int, keep_lock_alive: Callable[[], None]
 ) -> int:
     """Stream one operation's JSONL into the upserts, a chunk per transaction; objects applied.
-    On PostgreSQL a writer thread applies each chunk while the next one is parsed
-    (jobs/backfill_writer.py); the chunks still commit one after another, in order."""
-    to_record, upsert_many = APPLY[resource]
+    On PostgreSQL a child process parses the next chunks while this one writes
+    (jobs/backfill_parse.py); the chunks still commit one after another, in order."""
     size = int(current_app.config.get("BACKFILL_CHUNK_OBJECTS", CHUNK_OBJECTS))
     postgresql = db.engine().dialect.name == "postgresql"
+    write = WRITE_PREPARED[resource] if postgresql and resource in WRITE_PREPARED else UPSERT[resource]
+    if postgresql:
+        processes = int(current_app.config.get("BACKFILL_PARSE_PROCESSES", PARSE_PROCESSES))
+        parsed = backfill_parse.chunks_from_children(resource, url, start_line, size, True, processes)
+    else:
+        parsed = backfill_parse.chunks(resource, url, start_line, size, False)
     applied = 0
-
-    prepare, write = PREPARED.get(resource, (None, upsert_many))
-
-    def flush(chunk: tuple[Any, int, int]) -> None:
-        nonlocal applied
-        batch, count, next_line = chunk
-        with db.transaction() as session:
-            if postgresql:
-                # The chunk and its checkpoint commit together: a commit lost in a server crash
-                # loses both, and the resume replays the chunk (idempotent upserts). No need to
-                # wait for the WAL flush of every chunk.
-                session.execute(text("SET LOCAL synchronous_commit = off"))
-            write(session, shop_id, batch)
-            run = locked_run(session, run_id)
-            run.progress_done = (run.progress_done or 0) + count
-            set_checkpoint(run, resource, line=next_line)
-            run.checkpoint = {**run.checkpoint, "resume_attempts": 0}  # progress: not stalled
-        applied += count
-
-    def ready(batch: list[Any], next_line: int) -> tuple[Any, int, int]:
-        return (prepare(batch, copy=postgresql) if prepare else batch), len(batch), next_line
-
-    def chunks() -> Iterator[tuple[Any, int, int]]:
-        batch: list[Any] = []
-        next_line = start_line
-        for next_line, (parent, children) in groups(jsonl_lines(url), start_line):
-            batch.append(to_record(parent, children))
-            if len(batch) >= size:
-                yield ready(batch, next_line)
-                batch = []
-        if batch:
-            yield ready(batch, next_line)
-
-    with fewer_collections():
-        if not postgresql:
-            for chunk in chunks():
-                flush(chunk)
-                keep_lock_alive()
-            return applied
-        with ChunkWriter(current_app._get_current_object(), flush) as writer:
-            for chunk in chunks():
-                writer.submit(chunk)
-                # The writer took the chunk before this one: it is moving (the lock is thread-bound).
-                keep_lock_alive()
+    with backfill_parse.fewer_collections():
+        for batch, count, next_line in parsed:
+            with db.transaction() as session:
+                if postgresql:
+                    # The chunk and its checkpoint commit together: a commit lost in a server
+                    # crash loses both, and the resume replays the chunk (idempotent upserts).
+                    # No need to wait for the WAL flush of every chunk.
+                    session.execute(text("SET LOCAL synchronous_commit = off"))
+                write(session, shop_id, batch)
+                run = locked_run(session, run_id)
+                run.progress_done = (run.progress_done or 0) + count
+                set_checkpoint(run, resource, line=next_line)
+                run.checkpoint = {**run.checkpoint, "resume_attempts": 0}  # progress: not stalled
+            applied += count
+            keep_lock_alive()
     return applied
-
-
-@contextlib.contextmanager
-def fewer_collections(young: int = 50_000) -> Iterator[None]:
-    """Cyclic GC tuned for the apply loop, restored afterwards. The loop allocates millions of
-    short-lived dicts (JSON) and records that live for a chunk; none forms a cycle (refcounting
-    frees them), yet with the default thresholds the collector ran every 700 allocations and a
-    full collection (every object of the app) every few chunks: about a fifth of the loop's CPU.
-    The objects alive before the loop (app, models, SQLAlchemy) are frozen out of collections;
-    the young generation collects every `young` allocations."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(young, thresholds[0]), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def bulk_operation_finished(session: Session, shop: Shop, payload: dict[str, Any]) -> str | None:

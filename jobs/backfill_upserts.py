@@ -20,8 +20,7 @@ from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.models import Checkout, Customer, Order, OrderLine, Product, Refund, utcnow
-from jobs import backfill_copy
-from webhooks import order_upserts, upserts
+from webhooks import order_upserts, pg_copy, upserts
 from webhooks.dialect import dialect_insert
 from webhooks.dirty import mark_dirty
 from webhooks.mirror_sql import freshness, json_ready
@@ -57,10 +56,8 @@ def _guarded_upsert_many(
 ) -> dict[int, int]:
     """shopify_id -> row id of every row written (new, or fresh enough to update)."""
     now = utcnow()
-    if backfill_copy.is_postgresql(session):
-        if not rows:
-            return {}
-        return backfill_copy.guarded_upsert_rows(session, model, shop_id, rows, now, extra_guard)
+    if pg_copy.is_postgresql(session):
+        return pg_copy.write_rows(session, model, shop_id, rows, now, extra_guard=extra_guard)[0]
     written: dict[int, int] = {}
     for chunk in _chunks([{"shop_id": shop_id, **row} for row in rows]):
         statement = dialect_insert(session)(model).values(chunk)
@@ -77,13 +74,35 @@ def _guarded_upsert_many(
     return written
 
 
-def upsert_customers(session: Session, shop_id: int, records: Sequence[CustomerRecord]) -> int:
-    records = _latest(records)
-    rows = [upserts._customer_values(record) for record in records]
+def _customer_rows(records: Sequence[CustomerRecord]) -> list[dict[str, Any]]:
+    rows = [upserts._customer_values(record) for record in _latest(records)]
     # Rows must share one column set: a group a source does not carry is absent for all of them.
     keys = set.intersection(*(set(row) for row in rows)) if rows else set()
-    rows = [{key: row[key] for key in keys} for row in rows]
-    written = _guarded_upsert_many(session, Customer, shop_id, rows, (Customer.redacted_at.is_(None),))
+    return [{key: row[key] for key in keys} for row in rows]
+
+
+def upsert_customers(session: Session, shop_id: int, records: Sequence[CustomerRecord]) -> int:
+    if pg_copy.is_postgresql(session):
+        return write_customers(session, shop_id, prepare_customers(records))
+    written = _guarded_upsert_many(
+        session, Customer, shop_id, _customer_rows(records), (Customer.redacted_at.is_(None),)
+    )
+    mark_dirty(session, shop_id, written, refresh=False)
+    return len(written)
+
+
+def prepare_customers(records: Sequence[CustomerRecord]) -> pg_copy.CopyReady | None:
+    """PostgreSQL: the customers' rows as COPY text. Pure (the backfill's parse process)."""
+    rows = _customer_rows(records)
+    return pg_copy.copy_ready(Customer, rows) if rows else None
+
+
+def write_customers(session: Session, shop_id: int, ready: pg_copy.CopyReady | None) -> int:
+    if ready is None:
+        return 0
+    written, _ = pg_copy.write_rows(
+        session, Customer, shop_id, ready, utcnow(), extra_guard=(Customer.redacted_at.is_(None),)
+    )
     mark_dirty(session, shop_id, written, refresh=False)
     return len(written)
 
@@ -142,45 +161,83 @@ def upsert_checkouts(session: Session, shop_id: int, records: Sequence[CheckoutR
 
 @dataclass(frozen=True)
 class OrderBatch:
-    """A chunk of orders ready to write: one record per id, and their order rows (as COPY rows
-    on PostgreSQL). Pure: the backfill builds it on its parse thread (jobs/backfill.py)."""
+    """PostgreSQL: a chunk of orders ready to write, one per id, as plain data (the backfill's
+    parse process builds it and pickles it to the writer): the order rows as COPY text, and per
+    order (in the same order) its customer, its lines as COPY text without their `shop_id` and
+    `order_id` (the row id is known only once the order is written) and its refunds' rows."""
 
-    records: list[OrderRecord]
-    rows: list[dict[str, Any]] | backfill_copy.CopyReady
+    orders: pg_copy.CopyReady
+    customer_ids: list[int | None]
+    lines: list[tuple[str, ...]]
+    refunds: list[tuple[dict[str, Any], ...]]
 
 
-def prepare_orders(records: Sequence[OrderRecord], *, copy: bool) -> OrderBatch:
+def prepare_orders(records: Sequence[OrderRecord]) -> OrderBatch | None:
     records = _latest(records)
-    rows = [order_upserts._order_values(r) for r in records]
-    return OrderBatch(records, backfill_copy.copy_ready(Order, rows) if copy and rows else rows)
+    if not records:
+        return None
+    return OrderBatch(
+        orders=pg_copy.copy_ready(Order, [order_upserts.order_values(r) for r in records]),
+        customer_ids=[r.customer_shopify_id for r in records],
+        lines=[tuple(pg_copy.copy_line(_line_fields(line)) for line in _unique_lines(r)) for r in records],
+        refunds=[tuple(_refund_values(refund) for refund in r.refunds) for r in records],
+    )
 
 
 def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]) -> int:
-    return write_orders(session, shop_id, prepare_orders(records, copy=backfill_copy.is_postgresql(session)))
-
-
-def write_orders(session: Session, shop_id: int, batch: OrderBatch) -> int:
-    records, rows = batch.records, batch.rows
-    if isinstance(rows, backfill_copy.CopyReady):
-        previous = backfill_copy.previous_customers(session, shop_id, [r.shopify_id for r in records])
-        written = backfill_copy.guarded_upsert_rows(session, Order, shop_id, rows, utcnow())
-    else:
-        previous = _previous_customers(session, shop_id, [r.shopify_id for r in records])
-        written = _guarded_upsert_many(session, Order, shop_id, rows)
+    if pg_copy.is_postgresql(session):
+        return write_orders(session, shop_id, prepare_orders(records))
+    records = _latest(records)
+    previous = _previous_customers(session, shop_id, [r.shopify_id for r in records])
+    written = _guarded_upsert_many(session, Order, shop_id, [order_upserts.order_values(r) for r in records])
     applied = [r for r in records if r.shopify_id in written]
     if not applied:
         return 0
-    _replace_lines(session, shop_id, applied, written)
-    refunds = {refund.shopify_id: refund for record in applied for refund in record.refunds}
+    row_ids = [written[r.shopify_id] for r in applied]
+    for start in range(0, len(row_ids), 5000):
+        session.execute(delete(OrderLine).where(OrderLine.order_id.in_(row_ids[start : start + 5000])))
+    lines = [
+        dict(zip(LINE_COLUMNS, (shop_id, written[r.shopify_id], *_line_fields(line)), strict=True))
+        for r in applied
+        for line in _unique_lines(r)
+    ]
+    if lines:
+        session.execute(insert(OrderLine), lines)
+    refunds = {refund.shopify_id: _refund_values(refund) for r in applied for refund in r.refunds}
     if refunds:
         _write_refunds(session, shop_id, list(refunds.values()))
     # Like upsert_order: the new customer and a previous one (an order moved between customers).
-    mark_dirty(
-        session,
-        shop_id,
-        {r.customer_shopify_id for r in applied} | {previous.get(r.shopify_id) for r in applied},
-        refresh=False,
+    customers = {r.customer_shopify_id for r in applied} | {previous.get(r.shopify_id) for r in applied}
+    mark_dirty(session, shop_id, customers, refresh=False)
+    return len(applied)
+
+
+def write_orders(session: Session, shop_id: int, batch: OrderBatch | None) -> int:
+    """PostgreSQL: the batch's orders with the guarded upsert's rules, then each written order's
+    lines wholesale (an order inserted just now has none to delete), its refunds, and the
+    touched customers marked dirty, as upsert_orders does."""
+    if batch is None:
+        return 0
+    ids = batch.orders.shopify_ids
+    previous = pg_copy.previous_customers(session, shop_id, ids)
+    written, fresh = pg_copy.write_rows(session, Order, shop_id, batch.orders, utcnow(), stored=set(previous))
+    applied = [index for index, shopify_id in enumerate(ids) if shopify_id in written]
+    if not applied:
+        return 0
+    replaced = [written[ids[index]] for index in applied if ids[index] not in fresh]
+    if replaced:
+        pg_copy.delete_lines(session, replaced)
+    line_rows = (
+        f"{shop_id}\t{written[ids[index]]}\t{line}" for index in applied for line in batch.lines[index]
     )
+    pg_copy.copy_text(session, OrderLine.__tablename__, LINE_COLUMNS, line_rows)
+    refunds = {row["shopify_id"]: row for index in applied for row in batch.refunds[index]}
+    if refunds:
+        _write_refunds(session, shop_id, list(refunds.values()))
+    customers = {batch.customer_ids[index] for index in applied} | {
+        previous.get(ids[index]) for index in applied
+    }
+    mark_dirty(session, shop_id, customers, refresh=False)
     return len(applied)
 
 
@@ -198,35 +255,23 @@ LINE_COLUMNS = (
 )
 
 
-def _replace_lines(
-    session: Session, shop_id: int, applied: list[OrderRecord], written: dict[int, int]
-) -> None:
-    """Each applied order's lines, wholesale (a line listed twice counts once, as upsert_order)."""
-    row_ids = [written[r.shopify_id] for r in applied]
-    lines = [
-        (
-            shop_id,
-            written[record.shopify_id],
-            line.shopify_id,
-            line.product_shopify_id,
-            line.variant_shopify_id,
-            line.title,
-            line.sku,
-            line.quantity,
-            line.price,
-            line.total_discount,
-        )
-        for record in applied
-        for line in {line.shopify_id: line for line in record.lines}.values()
-    ]
-    if backfill_copy.is_postgresql(session):
-        backfill_copy.delete_lines(session, row_ids)
-        backfill_copy.copy_rows(session, OrderLine.__tablename__, LINE_COLUMNS, lines)
-        return
-    for start in range(0, len(row_ids), 5000):
-        session.execute(delete(OrderLine).where(OrderLine.order_id.in_(row_ids[start : start + 5000])))
-    if lines:
-        session.execute(insert(OrderLine), [dict(zip(LINE_COLUMNS, line, strict=True)) for line in lines])
+def _unique_lines(record: OrderRecord) -> Any:
+    """An order's lines, a line listed twice counted once (as upsert_order)."""
+    return {line.shopify_id: line for line in record.lines}.values()
+
+
+def _line_fields(line: Any) -> tuple[Any, ...]:
+    """A line's values for LINE_COLUMNS after shop_id and order_id."""
+    return (
+        line.shopify_id,
+        line.product_shopify_id,
+        line.variant_shopify_id,
+        line.title,
+        line.sku,
+        line.quantity,
+        line.price,
+        line.total_discount,
+    )
 
 
 def _previous_customers(session: Session, shop_id: int, order_ids: list[int]) -> dict[int, int | None]:
@@ -239,22 +284,22 @@ def _previous_customers(session: Session, shop_id: int, order_ids: list[int]) ->
     return found
 
 
-def _write_refunds(session: Session, shop_id: int, refunds: list[Any]) -> None:
-    rows = [
-        {
-            "shopify_id": r.shopify_id,
-            "order_shopify_id": r.order_shopify_id,
-            "amount": r.amount,
-            "note": r.note,
-            "line_items": json_ready(r.line_items),
-            "processed_at": r.processed_at,
-            "shopify_created_at": r.created_at,
-        }
-        for r in refunds
-    ]
-    if backfill_copy.is_postgresql(session):
-        staging, columns = backfill_copy.stage(session, Refund, rows)
-        backfill_copy.upsert_staged(session, Refund, staging, columns, shop_id)
+def _refund_values(refund: Any) -> dict[str, Any]:
+    return {
+        "shopify_id": refund.shopify_id,
+        "order_shopify_id": refund.order_shopify_id,
+        "amount": refund.amount,
+        "note": refund.note,
+        "line_items": json_ready(refund.line_items),
+        "processed_at": refund.processed_at,
+        "shopify_created_at": refund.created_at,
+    }
+
+
+def _write_refunds(session: Session, shop_id: int, rows: list[dict[str, Any]]) -> None:
+    if pg_copy.is_postgresql(session):
+        staging, columns = pg_copy.stage(session, Refund, rows)
+        pg_copy.upsert_staged(session, Refund, staging, columns, shop_id)
         return
     for chunk in _chunks([{"shop_id": shop_id, **row} for row in rows]):
         statement = dialect_insert(session)(Refund).values(chunk)

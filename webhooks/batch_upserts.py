@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Checkout, Customer, Order, Product
-from jobs import backfill_copy
+from webhooks import pg_copy
 from webhooks.dirty import mark_dirty
 from webhooks.mirror_sql import UpsertResult, _upsert_statement
 from webhooks.order_upserts import ORDER_LINES, line_values, order_values, write_refunds
@@ -58,7 +58,7 @@ def _write(
         if dialect == "postgresql":
             guards = [model.__table__.c[name].is_(None) for name in null_guards]
             now = datetime.now(UTC)
-            written.update(backfill_copy.guarded_upsert_rows(session, model, shop_id, group, now, guards))
+            written.update(pg_copy.guarded_upsert_rows(session, model, shop_id, group, now, guards))
             continue
         key = (dialect, model.__tablename__, names, null_guards)
         statement = _RETURNING.get(key)
@@ -176,11 +176,11 @@ def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]
         lines = [
             row for sid, row_id in written.items() for row in line_values(shop_id, row_id, deciding[sid])
         ]
-        if lines and backfill_copy.is_postgresql(session):
+        if lines and pg_copy.is_postgresql(session):
             # COPY, as the orders themselves (a long multi-row INSERT is re-parsed by psycopg).
             columns = list(lines[0])
             rows = ([line[name] for name in columns] for line in lines)
-            backfill_copy.copy_rows(session, ORDER_LINES.name, columns, rows)
+            pg_copy.copy_rows(session, ORDER_LINES.name, columns, rows)
         elif lines:
             session.execute(ORDER_LINES.insert(), lines)
         write_refunds(session, shop_id, [refund for sid in written for refund in deciding[sid].refunds])

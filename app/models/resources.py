@@ -7,8 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import (
     Base,
@@ -17,6 +17,7 @@ from app.models.base import (
     bigpk,
     money,
     shop_fk,
+    shop_ref,
     shopify_id,
     utc_created,
     utc_time,
@@ -58,6 +59,7 @@ class Order(MirroredResource, Base):
         Index("ix_orders_shop_processed", "shop_id", "processed_at"),
     )
 
+    shop_id: Mapped[int] = mapped_column(Integer)  # no foreign key: see shop_ref in app/models/base.py
     customer_shopify_id: Mapped[int | None] = mapped_column(BigInteger)
     name: Mapped[str | None] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(320))
@@ -81,10 +83,6 @@ class Order(MirroredResource, Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(32))
     processed_at: Mapped[utc_time]
 
-    lines: Mapped[list[OrderLine]] = relationship(
-        back_populates="order", cascade="all, delete-orphan", passive_deletes=True
-    )
-
     def __repr__(self) -> str:
         return f"Order(id={self.id!r}, shop_id={self.shop_id!r}, name={self.name!r})"
 
@@ -97,8 +95,10 @@ class OrderLine(Base):
     )
 
     id: Mapped[bigpk]
-    shop_id: Mapped[shop_fk]
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    shop_id: Mapped[shop_ref]
+    # orders.id, with no foreign key (migration 0012): lines are only ever written by the code
+    # that wrote their order, in the same transaction, and replaced with it wholesale.
+    order_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     shopify_id: Mapped[shopify_id]
     product_shopify_id: Mapped[int | None] = mapped_column(BigInteger)
     variant_shopify_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -107,8 +107,6 @@ class OrderLine(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     price: Mapped[money]
     total_discount: Mapped[money]
-
-    order: Mapped[Order] = relationship(back_populates="lines")
 
     def __repr__(self) -> str:
         return f"OrderLine(id={self.id!r}, order_id={self.order_id!r}, sku={self.sku!r})"

@@ -89,7 +89,9 @@ def mirrored_versions(app) -> dict[str, dict[int, tuple]]:
         session = db.request_session()
         lines = dict(
             session.execute(
-                select(Order.shopify_id, func.count(OrderLine.id)).join(OrderLine).group_by(Order.shopify_id)
+                select(Order.shopify_id, func.count(OrderLine.id))
+                .join(OrderLine, OrderLine.order_id == Order.id)
+                .group_by(Order.shopify_id)
             ).all()
         )
         versions = {
@@ -401,7 +403,10 @@ def test_reconciliation_reads_every_page_of_a_large_orders_line_items(app, clien
     with app.app_context():
         session = db.request_session()
         stored = session.scalars(
-            select(OrderLine).join(Order).where(Order.shopify_id == order["id"]).order_by(OrderLine.id)
+            select(OrderLine)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.shopify_id == order["id"])
+            .order_by(OrderLine.id)
         ).all()
         assert [(line.shopify_id, line.quantity) for line in stored] == [
             (line["id"], line["quantity"]) for line in order["line_items"]
