@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import (
     Base,
@@ -83,6 +83,14 @@ class Order(MirroredResource, Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(32))
     processed_at: Mapped[utc_time]
 
+    # Joined on order_id with no foreign key in the database (migration 0012): the ORM deletes
+    # an order's lines with it, as the dropped ON DELETE CASCADE did.
+    lines: Mapped[list[OrderLine]] = relationship(
+        primaryjoin="Order.id == foreign(OrderLine.order_id)",
+        back_populates="order",
+        cascade="all, delete-orphan",
+    )
+
     def __repr__(self) -> str:
         return f"Order(id={self.id!r}, shop_id={self.shop_id!r}, name={self.name!r})"
 
@@ -107,6 +115,10 @@ class OrderLine(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     price: Mapped[money]
     total_discount: Mapped[money]
+
+    order: Mapped[Order] = relationship(
+        primaryjoin="Order.id == foreign(OrderLine.order_id)", back_populates="lines"
+    )
 
     def __repr__(self) -> str:
         return f"OrderLine(id={self.id!r}, order_id={self.order_id!r}, sku={self.sku!r})"
