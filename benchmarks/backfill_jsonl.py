@@ -6,10 +6,11 @@ chunk). Goal (issue 3): 1M customers / 5M orders in <= 5 minutes.
     python benchmarks/backfill_jsonl.py                        # 1,000,000 / 5,000,000
     python benchmarks/backfill_jsonl.py --customers 100000 --orders 500000
 
-Measured on the shared 2-core machine (load 2-3 from other work), 1M / 5M: 709 s at 231978d,
-637.5 s at 8a34592 (customers 49.6 s; orders 588 s: 397 s CPU in this process, 267 s in
-PostgreSQL's backend, the writer thread the critical path). The backfill's writer thread applies
-a chunk while the next is parsed, so wall time is below the sum of the two CPU figures.
+Measured on the shared 2-core machine, 1M / 5M: 709 s at 231978d, 637.5 s at 8a34592 (a writer
+thread beside the parse, both in one process), 259.2 s at 081801c: customers 28.5 s (35,136/s),
+orders 230.8 s (21,668/s; 35.0 s CPU in this process, 126.3 s in PostgreSQL's backend), with the
+parse in two child processes (jobs/backfill_parse.py), no foreign keys on orders and order_lines
+and new rows COPYed straight into their tables. The parse processes' CPU is in neither figure.
 
 The JSONL files are generated once into var/bench/ (gitignored) in the shape Orbit's bulk queries
 return (grouped: each order's line items directly below it) and reused by later runs. The
@@ -234,7 +235,8 @@ def run(database_url: str, customer_file: Path, order_file: Path, args: argparse
             applied = apply_result(run_id, shop_id, resource, f"{base}/{path.name}", 0, *keep_alive)
             timings[resource] = (applied, time.perf_counter() - started)
             print(
-                f"{resource}: CPU {time.process_time() - cpu:.1f} s in this process (parse, convert, COPY),"
+                f"{resource}: CPU {time.process_time() - cpu:.1f} s in this process (the writer; the parse"
+                " runs in child processes),"
                 f" {backend_cpu_seconds(database) - server_cpu:.1f} s in PostgreSQL's backend"
             )
     customers, customer_seconds = timings["customers"]
