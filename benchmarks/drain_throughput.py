@@ -100,6 +100,9 @@ def main() -> None:
             "EMBEDDED_REDIS_PATH": f"{instance}/redis.db",
         }
     )
+    # A worker imports these at start (app/cli.py start_tickers); the drain's hook after the last
+    # batch would otherwise pay their first import (scipy, ~0.5 s) inside the measured time.
+    from jobs import analytics, recommendations  # noqa: F401
     from jobs.drain import drain_shop
 
     try:

@@ -13,7 +13,8 @@ checkout, through bulk queries, streamed into the same upserts as webhooks (DESI
    applied, always at a parent boundary), so after a crash a rerun skips what was applied.
    One resume per run at a time (a Redis lock), and every pass that gets through touches the
    run, so `updated_at` is its heartbeat. Progress: `progress_done` counts applied top-level
-   objects, `progress_total` the operations' `rootObjectCount` as they complete.
+   objects, `progress_total` the operations' `rootObjectCount` as they complete. On PostgreSQL
+   child processes parse the JSONL while this one writes (jobs/backfill_parse.py).
 """
 
 from __future__ import annotations

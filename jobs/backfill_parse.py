@@ -52,6 +52,7 @@ PREPARE: dict[str, Callable[[list[Any]], Any]] = {
 }
 QUEUE_DEPTH = 2
 WAIT_SECONDS = 1.0
+FINISH_SECONDS = 60.0
 
 
 def _forget_inherited_forkserver() -> None:
@@ -139,19 +140,24 @@ def chunks_from_children(
         )
         child.start()
         children.append((results, child))
+    finished = False
     try:
         for index in itertools.count():
             kind, item = _next_message(*children[index % processes])
             if kind == "done":
+                finished = True
                 return
             if kind == "error":
                 raise item
             yield item
     finally:
         for results, child in children:
+            # After the last chunk the others only read the rest of the file: let them end
+            # their downloads rather than cut the connection (stopped early: no waiting).
+            child.join(timeout=FINISH_SECONDS if finished else 0)
             if child.is_alive():
                 child.terminate()
-            child.join(timeout=10)
+                child.join(timeout=10)
             results.close()
 
 

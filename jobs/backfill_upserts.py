@@ -179,7 +179,12 @@ def prepare_orders(records: Sequence[OrderRecord]) -> OrderBatch | None:
     return OrderBatch(
         orders=pg_copy.copy_ready(Order, [order_upserts.order_values(r) for r in records]),
         customer_ids=[r.customer_shopify_id for r in records],
-        lines=[tuple(pg_copy.copy_line(_line_fields(line)) for line in _unique_lines(r)) for r in records],
+        lines=[
+            tuple(
+                pg_copy.copy_line(order_upserts.line_fields(line)) for line in order_upserts.unique_lines(r)
+            )
+            for r in records
+        ],
         refunds=[tuple(_refund_values(refund) for refund in r.refunds) for r in records],
     )
 
@@ -196,11 +201,7 @@ def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]
     row_ids = [written[r.shopify_id] for r in applied]
     for start in range(0, len(row_ids), 5000):
         session.execute(delete(OrderLine).where(OrderLine.order_id.in_(row_ids[start : start + 5000])))
-    lines = [
-        dict(zip(LINE_COLUMNS, (shop_id, written[r.shopify_id], *_line_fields(line)), strict=True))
-        for r in applied
-        for line in _unique_lines(r)
-    ]
+    lines = [row for r in applied for row in order_upserts.line_values(shop_id, written[r.shopify_id], r)]
     if lines:
         session.execute(insert(OrderLine), lines)
     refunds = {refund.shopify_id: _refund_values(refund) for r in applied for refund in r.refunds}
@@ -225,12 +226,8 @@ def write_orders(session: Session, shop_id: int, batch: OrderBatch | None) -> in
     if not applied:
         return 0
     replaced = [written[ids[index]] for index in applied if ids[index] not in fresh]
-    if replaced:
-        pg_copy.delete_lines(session, replaced)
-    line_rows = (
-        f"{shop_id}\t{written[ids[index]]}\t{line}" for index in applied for line in batch.lines[index]
-    )
-    pg_copy.copy_text(session, OrderLine.__tablename__, LINE_COLUMNS, line_rows)
+    lines = ((written[ids[index]], batch.lines[index]) for index in applied)
+    order_upserts.copy_replace_lines(session, shop_id, replaced, lines)
     refunds = {row["shopify_id"]: row for index in applied for row in batch.refunds[index]}
     if refunds:
         _write_refunds(session, shop_id, list(refunds.values()))
@@ -239,39 +236,6 @@ def write_orders(session: Session, shop_id: int, batch: OrderBatch | None) -> in
     }
     mark_dirty(session, shop_id, customers, refresh=False)
     return len(applied)
-
-
-LINE_COLUMNS = (
-    "shop_id",
-    "order_id",
-    "shopify_id",
-    "product_shopify_id",
-    "variant_shopify_id",
-    "title",
-    "sku",
-    "quantity",
-    "price",
-    "total_discount",
-)
-
-
-def _unique_lines(record: OrderRecord) -> Any:
-    """An order's lines, a line listed twice counted once (as upsert_order)."""
-    return {line.shopify_id: line for line in record.lines}.values()
-
-
-def _line_fields(line: Any) -> tuple[Any, ...]:
-    """A line's values for LINE_COLUMNS after shop_id and order_id."""
-    return (
-        line.shopify_id,
-        line.product_shopify_id,
-        line.variant_shopify_id,
-        line.title,
-        line.sku,
-        line.quantity,
-        line.price,
-        line.total_discount,
-    )
 
 
 def _previous_customers(session: Session, shop_id: int, order_ids: list[int]) -> dict[int, int | None]:

@@ -13,15 +13,16 @@ that many failures a row is dead: a dead letter for a person, see `retry_dead_le
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+import orjson
 from flask import current_app
 from redis.exceptions import LockError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import db
 from app.models import Shop, WebhookDelivery, utcnow
@@ -88,7 +89,7 @@ def apply_delivery(session: Session, shop: Shop, delivery: WebhookDelivery) -> O
     if module_name is None:
         return ignored(f"no handler for {delivery.topic}")
     handler = importlib.import_module(f"webhooks.handlers.{module_name}")
-    return handler.apply(session, shop, delivery, json.loads(delivery.payload))
+    return handler.apply(session, shop, delivery, orjson.loads(delivery.payload))
 
 
 def _record_failure(delivery: WebhookDelivery, error: Exception) -> None:
@@ -109,21 +110,21 @@ class Tally(Counter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.finished: defaultdict[tuple[str, str | None], list[int]] = defaultdict(list)
+        self.finished: defaultdict[tuple[str, str | None], list[WebhookDelivery]] = defaultdict(list)
 
 
 def _finish(delivery: WebhookDelivery, outcome: Outcome, touched: set[int], totals: Tally) -> None:
-    totals.finished[(outcome.status, outcome.reason)].append(delivery.id)
+    totals.finished[(outcome.status, outcome.reason)].append(delivery)
     touched.update(outcome.customer_ids)
     totals[outcome.status] += 1
 
 
 def _write_finished(session: Session, totals: Tally) -> None:
     now = utcnow()
-    for (status, reason), ids in totals.finished.items():
+    for (status, reason), deliveries in totals.finished.items():
         session.execute(
             update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(ids))
+            .where(WebhookDelivery.id.in_([delivery.id for delivery in deliveries]))
             .values(
                 status=status,
                 last_error=reason,
@@ -131,9 +132,20 @@ def _write_finished(session: Session, totals: Tally) -> None:
                 attempts=WebhookDelivery.attempts + 1,
                 processed_at=now,
             )
-            # The batch's loaded rows take the same values, as if they had been set one by one.
-            .execution_options(synchronize_session="evaluate")
+            .execution_options(synchronize_session=False)
         )
+        # The batch's loaded rows take the same values, as if they had been set one by one. Set
+        # here rather than by synchronize_session="evaluate", which matched the IN list against
+        # every object of the session for each group: a tenth of the drain's CPU.
+        for delivery in deliveries:
+            for name, value in (
+                ("status", status),
+                ("last_error", reason),
+                ("next_attempt_at", None),
+                ("attempts", delivery.attempts + 1),
+                ("processed_at", now),
+            ):
+                set_committed_value(delivery, name, value)
     totals.finished.clear()
 
 
@@ -157,7 +169,7 @@ def _apply_run(session: Session, shop: Shop, run: list[WebhookDelivery], touched
     for delivery in run:
         kind, parse = BATCHABLE[delivery.topic]
         try:
-            parsed.append((delivery, kind, parse(json.loads(delivery.payload))))
+            parsed.append((delivery, kind, parse(orjson.loads(delivery.payload))))
         except Exception as exc:  # noqa: BLE001 - a body the handler could not read either
             _record_failure(delivery, exc)
             totals["failed"] += 1

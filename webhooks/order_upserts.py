@@ -7,6 +7,7 @@ Shopify, so a refund upsert simply rewrites the same values (idempotent).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,9 +18,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import Order, OrderLine, Refund
+from webhooks import pg_copy
 from webhooks.dirty import mark_dirty
 from webhooks.mirror_sql import UpsertResult, guarded_upsert, json_ready, stale_result, tombstone
-from webhooks.records import OrderRecord, RefundRecord
+from webhooks.records import OrderLineRecord, OrderRecord, RefundRecord
 
 ZERO = Decimal("0")
 ORDER_LINES = OrderLine.__table__
@@ -63,28 +65,56 @@ def order_values(record: OrderRecord) -> dict[str, Any]:
     }
 
 
-def line_values(shop_id: int, order_row_id: int, record: OrderRecord) -> list[dict[str, Any]]:
+LINE_COLUMNS = (
+    "shop_id",
+    "order_id",
+    "shopify_id",
+    "product_shopify_id",
+    "variant_shopify_id",
+    "title",
+    "sku",
+    "quantity",
+    "price",
+    "total_discount",
+)
+
+
+def unique_lines(record: OrderRecord) -> list[OrderLineRecord]:
     # Keyed by line id: a body listing a line twice must not trip the unique constraint.
-    lines = {line.shopify_id: line for line in record.lines}
+    return list({line.shopify_id: line for line in record.lines}.values())
+
+
+def line_fields(line: OrderLineRecord) -> tuple[Any, ...]:
+    """A line's values for LINE_COLUMNS after shop_id and order_id."""
+    return (
+        line.shopify_id,
+        line.product_shopify_id,
+        line.variant_shopify_id,
+        line.title,
+        line.sku,
+        line.quantity,
+        line.price,
+        line.total_discount,
+    )
+
+
+def line_values(shop_id: int, order_row_id: int, record: OrderRecord) -> list[dict[str, Any]]:
     return [
-        {
-            "shop_id": shop_id,
-            "order_id": order_row_id,
-            "shopify_id": line.shopify_id,
-            "product_shopify_id": line.product_shopify_id,
-            "variant_shopify_id": line.variant_shopify_id,
-            "title": line.title,
-            "sku": line.sku,
-            "quantity": line.quantity,
-            "price": line.price,
-            "total_discount": line.total_discount,
-        }
-        for line in lines.values()
+        dict(zip(LINE_COLUMNS, (shop_id, order_row_id, *line_fields(line)), strict=True))
+        for line in unique_lines(record)
     ]
 
 
-# The name jobs/backfill_upserts.py imports.
-_order_values = order_values
+def copy_replace_lines(
+    session: Session, shop_id: int, replaced: list[int], lines: Iterable[tuple[int, Iterable[str]]]
+) -> None:
+    """PostgreSQL, many orders at once (the drain's batches, the backfill's chunks): the lines of
+    the orders with row ids `replaced` deleted, then `lines` written by COPY: (order row id, its
+    lines as COPY text of line_fields) per order."""
+    if replaced:
+        pg_copy.delete_lines(session, replaced)
+    rows = (f"{shop_id}\t{row_id}\t{line}" for row_id, texts in lines for line in texts)
+    pg_copy.copy_text(session, ORDER_LINES.name, LINE_COLUMNS, rows)
 
 
 def _replace_lines(session: Session, shop_id: int, order_row_id: int, record: OrderRecord) -> None:
