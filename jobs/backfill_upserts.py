@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from app.models import Checkout, Customer, Order, OrderLine, Product, Refund, utcnow
+from app.models import Checkout, Customer, Order, Product, Refund, utcnow
 from webhooks import order_upserts, pg_copy, upserts
 from webhooks.dialect import dialect_insert
 from webhooks.dirty import mark_dirty
@@ -185,7 +185,7 @@ def prepare_orders(records: Sequence[OrderRecord]) -> OrderBatch | None:
             )
             for r in records
         ],
-        refunds=[tuple(_refund_values(refund) for refund in r.refunds) for r in records],
+        refunds=[tuple(order_upserts.refund_fields(refund) for refund in r.refunds) for r in records],
     )
 
 
@@ -198,13 +198,10 @@ def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]
     applied = [r for r in records if r.shopify_id in written]
     if not applied:
         return 0
-    row_ids = [written[r.shopify_id] for r in applied]
-    for start in range(0, len(row_ids), 5000):
-        session.execute(delete(OrderLine).where(OrderLine.order_id.in_(row_ids[start : start + 5000])))
-    lines = [row for r in applied for row in order_upserts.line_values(shop_id, written[r.shopify_id], r)]
-    if lines:
-        session.execute(insert(OrderLine), lines)
-    refunds = {refund.shopify_id: _refund_values(refund) for r in applied for refund in r.refunds}
+    order_upserts.replace_lines(session, shop_id, [(written[r.shopify_id], r) for r in applied])
+    refunds = {
+        refund.shopify_id: order_upserts.refund_fields(refund) for r in applied for refund in r.refunds
+    }
     if refunds:
         _write_refunds(session, shop_id, list(refunds.values()))
     # Like upsert_order: the new customer and a previous one (an order moved between customers).
@@ -246,18 +243,6 @@ def _previous_customers(session: Session, shop_id: int, order_ids: list[int]) ->
         )
         found.update({order_id: customer_id for order_id, customer_id in session.execute(statement)})
     return found
-
-
-def _refund_values(refund: Any) -> dict[str, Any]:
-    return {
-        "shopify_id": refund.shopify_id,
-        "order_shopify_id": refund.order_shopify_id,
-        "amount": refund.amount,
-        "note": refund.note,
-        "line_items": json_ready(refund.line_items),
-        "processed_at": refund.processed_at,
-        "shopify_created_at": refund.created_at,
-    }
 
 
 def _write_refunds(session: Session, shop_id: int, rows: list[dict[str, Any]]) -> None:

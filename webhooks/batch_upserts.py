@@ -23,15 +23,7 @@ from app.models import Checkout, Customer, Order, Product
 from webhooks import pg_copy
 from webhooks.dirty import mark_dirty
 from webhooks.mirror_sql import UpsertResult, _upsert_statement
-from webhooks.order_upserts import (
-    ORDER_LINES,
-    copy_replace_lines,
-    line_fields,
-    line_values,
-    order_values,
-    unique_lines,
-    write_refunds,
-)
+from webhooks.order_upserts import order_values, replace_lines, write_refunds
 from webhooks.records import CheckoutRecord, CustomerRecord, OrderRecord, ProductRecord, RefundRecord
 from webhooks.upserts import _checkout_values, _customer_values, _product_values
 
@@ -180,20 +172,8 @@ def upsert_orders(session: Session, shop_id: int, records: Sequence[OrderRecord]
     )
 
     def after_write(written: dict[int, int], deciding: dict[int, OrderRecord]) -> frozenset[int]:
-        if pg_copy.is_postgresql(session):
-            # COPY, as the orders themselves (a long multi-row INSERT is re-parsed by psycopg).
-            lines = (
-                (row_id, [pg_copy.copy_line(line_fields(line)) for line in unique_lines(deciding[sid])])
-                for sid, row_id in written.items()
-            )
-            copy_replace_lines(session, shop_id, list(written.values()), lines)
-        else:
-            session.execute(ORDER_LINES.delete().where(ORDER_LINES.c.order_id.in_(list(written.values()))))
-            rows = [
-                row for sid, row_id in written.items() for row in line_values(shop_id, row_id, deciding[sid])
-            ]
-            if rows:
-                session.execute(ORDER_LINES.insert(), rows)
+        # COPY on PostgreSQL, as the orders themselves (a long multi-row INSERT is re-parsed by psycopg).
+        replace_lines(session, shop_id, [(row_id, deciding[sid]) for sid, row_id in written.items()])
         write_refunds(session, shop_id, [refund for sid in written for refund in deciding[sid].refunds])
         return frozenset(previous[sid] for sid in written if previous.get(sid) is not None)
 

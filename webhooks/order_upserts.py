@@ -105,10 +105,27 @@ def line_values(shop_id: int, order_row_id: int, record: OrderRecord) -> list[di
     ]
 
 
+def replace_lines(session: Session, shop_id: int, orders: list[tuple[int, OrderRecord]]) -> None:
+    """Many orders' lines at once, wholesale: (order row id, its record) per order."""
+    if pg_copy.is_postgresql(session):
+        lines = (
+            (row_id, [pg_copy.copy_line(line_fields(line)) for line in unique_lines(record)])
+            for row_id, record in orders
+        )
+        copy_replace_lines(session, shop_id, [row_id for row_id, _ in orders], lines)
+        return
+    row_ids = [row_id for row_id, _ in orders]
+    for start in range(0, len(row_ids), 5000):  # SQLite's bound-parameter limit
+        session.execute(ORDER_LINES.delete().where(ORDER_LINES.c.order_id.in_(row_ids[start : start + 5000])))
+    rows = [row for row_id, record in orders for row in line_values(shop_id, row_id, record)]
+    if rows:
+        session.execute(ORDER_LINES.insert(), rows)
+
+
 def copy_replace_lines(
     session: Session, shop_id: int, replaced: list[int], lines: Iterable[tuple[int, Iterable[str]]]
 ) -> None:
-    """PostgreSQL, many orders at once (the drain's batches, the backfill's chunks): the lines of
+    """PostgreSQL (replace_lines, and the backfill with its chunks already COPY text): the lines of
     the orders with row ids `replaced` deleted, then `lines` written by COPY: (order row id, its
     lines as COPY text of line_fields) per order."""
     if replaced:
@@ -146,8 +163,12 @@ def _refund_statement(dialect: str) -> Any:
 
 
 def refund_values(shop_id: int, record: RefundRecord) -> dict[str, Any]:
+    return {"shop_id": shop_id, **refund_fields(record)}
+
+
+def refund_fields(record: RefundRecord) -> dict[str, Any]:
+    """A refund's columns but shop_id."""
     return {
-        "shop_id": shop_id,
         "shopify_id": record.shopify_id,
         "order_shopify_id": record.order_shopify_id,
         "amount": record.amount,
