@@ -7,7 +7,8 @@ Here the rows go through psycopg's COPY into a TEMP table of the target's column
 `INSERT INTO t SELECT ... FROM staging ON CONFLICT (shop_id, shopify_id) DO UPDATE ... WHERE
 <mirror_sql.freshness> RETURNING shopify_id, id` applies them with the same rules as every
 other upsert. Callers (jobs/backfill_upserts.py, webhooks/batch_upserts.py) build the same
-values and keep the same side effects; only the transport differs. The staging tables are dropped at commit.
+values and keep the same side effects; only the transport differs. The staging tables are
+dropped at commit.
 """
 
 from __future__ import annotations
@@ -48,17 +49,6 @@ def json_text(value: Any) -> str:
 
 def json_columns(model: Any) -> frozenset[str]:
     return frozenset(c.name for c in model.__table__.columns if isinstance(c.type, JSON))
-
-
-def copy_rows(
-    session: Session, table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
-    """COPY tuples (in `columns` order) into `table_name`; psycopg dumps each Python value."""
-    names = ", ".join(columns)
-    with _driver_connection(session).cursor() as cursor:
-        with cursor.copy(f"COPY {table_name} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 # COPY's text format: a backslash, tab, newline or carriage return inside a value is escaped.
@@ -119,10 +109,13 @@ class CopyReady:
 def copy_ready(model: Any, rows: list[dict[str, Any]]) -> CopyReady:
     columns = list(rows[0])
     as_json = json_columns(model)
-    text_rows = [
-        "\t".join(copy_field(json_text(row[name]) if name in as_json else row[name]) for name in columns)
-        for row in rows
-    ]
+    if as_json.isdisjoint(columns):
+        text_rows = [copy_line(row.values()) for row in rows]
+    else:
+        text_rows = [
+            copy_line([json_text(row[name]) if name in as_json else row[name] for name in columns])
+            for row in rows
+        ]
     return CopyReady(columns, [row["shopify_id"] for row in rows], text_rows)
 
 
