@@ -3,32 +3,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from decimal import Decimal
-from pathlib import Path
 
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
 from sqlalchemy import func, inspect, select
 
 from app import db
 from app.models import Order, OrderLine, Shop
-
-MIGRATION = (
-    Path(__file__).resolve().parents[2] / "app/migrations/versions/0012_order_tables_without_foreign_keys.py"
-)
-
-
-def load_migration():
-    spec = importlib.util.spec_from_file_location("order_tables_without_fks", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run(session, step) -> None:
-    with Operations.context(MigrationContext.configure(connection=session.connection())):
-        step()
+from tests.integration.migration_steps import load_migration, run
 
 
 def foreign_keys(session) -> set[tuple[str, str]]:
@@ -41,7 +22,7 @@ def foreign_keys(session) -> set[tuple[str, str]]:
 
 
 def test_the_migration_drops_the_keys_and_keeps_every_row_both_ways(app):
-    migration = load_migration()
+    migration = load_migration("0012_order_tables_without_foreign_keys.py")
     with app.app_context(), db.transaction() as session:
         shop = Shop(domain="fk-migration.myshopify.com", settings={})
         session.add(shop)

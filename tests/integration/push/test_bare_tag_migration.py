@@ -3,29 +3,11 @@ prefix instead; downgrading puts it back."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
 from sqlalchemy import select
 
 from app import db
 from app.models import Segment
-
-MIGRATION = Path(__file__).resolve().parents[3] / "app/migrations/versions/0008_bare_segment_tags.py"
-
-
-def load_migration():
-    spec = importlib.util.spec_from_file_location("bare_segment_tags", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run(session, step) -> None:
-    with Operations.context(MigrationContext.configure(connection=session.connection())):
-        step()
+from tests.integration.migration_steps import load_migration, run
 
 
 def stored_tags(session, shop_id: int) -> list[str]:
@@ -33,7 +15,7 @@ def stored_tags(session, shop_id: int) -> list[str]:
 
 
 def test_the_migration_strips_the_old_prefix_and_the_downgrade_restores_it(app, push_shop):
-    migration = load_migration()
+    migration = load_migration("0008_bare_segment_tags.py")
     with app.app_context(), db.transaction() as session:
         shop_id, rule = push_shop.shop_id, "number_of_orders >= 1"
         for tag in ("orbit:vip", "orbit:rfm-champions", "big-spenders"):
