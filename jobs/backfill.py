@@ -65,11 +65,6 @@ UPSERT: dict[str, Callable[[Session, int, list[Any]], int]] = {
     "orders": backfill_upserts.upsert_orders,
     "checkouts": backfill_upserts.upsert_checkouts,
 }
-# resource -> write a batch that the parse process prepared (jobs/backfill_parse.py PREPARE)
-WRITE_PREPARED: dict[str, Callable[[Session, int, Any], int]] = {
-    "customers": backfill_upserts.write_customers,
-    "orders": backfill_upserts.write_orders,
-}
 
 
 def enqueue_backfill(shop_id: int) -> bool:
@@ -240,11 +235,12 @@ def apply_result(
     run_id: int, shop_id: int, resource: str, url: str, start_line: int, keep_lock_alive: Callable[[], None]
 ) -> int:
     """Stream one operation's JSONL into the upserts, a chunk per transaction; objects applied.
-    On PostgreSQL a child process parses the next chunks while this one writes
+    On PostgreSQL child processes parse the next chunks while this one writes
     (jobs/backfill_parse.py); the chunks still commit one after another, in order."""
     size = int(current_app.config.get("BACKFILL_CHUNK_OBJECTS", CHUNK_OBJECTS))
     postgresql = db.engine().dialect.name == "postgresql"
-    write = WRITE_PREPARED[resource] if postgresql and resource in WRITE_PREPARED else UPSERT[resource]
+    prepared = backfill_parse.PREPARED.get(resource) if postgresql else None
+    write = prepared[1] if prepared else UPSERT[resource]  # the batch the parse prepared, or records
     if postgresql:
         processes = int(current_app.config.get("BACKFILL_PARSE_PROCESSES", PARSE_PROCESSES))
         parsed = backfill_parse.chunks_from_children(resource, url, start_line, size, True, processes)

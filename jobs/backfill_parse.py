@@ -45,10 +45,11 @@ TO_RECORD: dict[str, Callable[[dict[str, Any], list[dict[str, Any]]], Any]] = {
     "orders": graphql_records.order_from_graphql,
     "checkouts": graphql_records.checkout_from_graphql,
 }
-# resource -> records -> plain batch for the PostgreSQL writer (jobs/backfill.py WRITE_PREPARED)
-PREPARE: dict[str, Callable[[list[Any]], Any]] = {
-    "customers": backfill_upserts.prepare_customers,
-    "orders": backfill_upserts.prepare_orders,
+# resource -> (records -> plain batch, on the parse process; write that batch, on the writer):
+# PostgreSQL's prepared path, one table so the two halves cannot drift apart.
+PREPARED: dict[str, tuple[Callable[[list[Any]], Any], Callable[[Any, int, Any], int]]] = {
+    "customers": (backfill_upserts.prepare_customers, backfill_upserts.write_customers),
+    "orders": (backfill_upserts.prepare_orders, backfill_upserts.write_orders),
 }
 QUEUE_DEPTH = 2
 WAIT_SECONDS = 1.0
@@ -114,7 +115,7 @@ def chunks(
     PostgreSQL writer's batches where the resource has them. With `shares` > 1, only the chunks
     whose index leaves `share` modulo `shares`: several processes split one result."""
     to_record = TO_RECORD[resource]
-    prepare = PREPARE.get(resource) if prepared else None
+    prepare = PREPARED[resource][0] if prepared and resource in PREPARED else None
     for index, (next_line, objects) in enumerate(raw_chunks(jsonl_lines(url), start_line, size)):
         if index % shares != share:
             continue
