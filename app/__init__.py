@@ -27,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from app import cli, crypto, db, errors, redis_conn, security
     from app.shopify import clients
+    from webhooks import intake
 
     db.init_app(app)
     redis_conn.init_app(app)
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    intake.init_app(app)
 
     if app.config["RUN_MIGRATIONS_ON_START"]:
         from app.migrate import upgrade
@@ -46,12 +48,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from app.frontend_bundle import bp as frontend_bp
     from app.health import bp as health_bp
     from app.referral_program.proxy import bp as referral_proxy_bp
-    from webhooks.intake import bp as webhooks_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(frontend_bp)
     app.register_blueprint(api_bp)
-    app.register_blueprint(webhooks_bp)
     app.register_blueprint(referral_proxy_bp)
     return app
