@@ -45,8 +45,9 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_request_session)
 
 
-def engine() -> Engine:
-    return current_app.extensions["db_engine"]
+def engine(app: Flask | None = None) -> Engine:
+    """The app's engine: the current app's, or that of `app` for code outside its context."""
+    return (app or current_app).extensions["db_engine"]
 
 
 def session_factory() -> sessionmaker[Session]:

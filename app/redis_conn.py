@@ -24,8 +24,13 @@ def init_app(app: Flask) -> None:
 
 
 def redis() -> Redis:
-    connection = current_app.extensions.get("orbit_redis")
+    return client(current_app)
+
+
+def client(app: Flask) -> Redis:
+    """The app's Redis client, for code holding the app itself (the webhook intake)."""
+    connection = app.extensions.get("orbit_redis")
     if connection is None:
-        connection = connect(current_app.config["REDIS_URL"], current_app.config["EMBEDDED_REDIS_PATH"])
-        current_app.extensions["orbit_redis"] = connection
+        connection = connect(app.config["REDIS_URL"], app.config["EMBEDDED_REDIS_PATH"])
+        app.extensions["orbit_redis"] = connection
     return connection

@@ -4,8 +4,10 @@ the request: the drain job applies deliveries later, in order (DESIGN 4).
 The intake is WSGI middleware in front of Flask rather than a blueprint: a delivery needs
 none of Flask's request handling (routing, the request and response objects, the context-local
 proxies, the after-request hooks), and on this path that handling cost as much CPU as the
-verification and the insert together. Every /webhooks path is answered here; everything else
-goes on to Flask. The answers keep the app's JSON error shape."""
+verification and the insert together. It holds the app and takes the engine, the Redis client
+and shopifyapp's verifier from it, as the rest of the app does from its context. Every
+/webhooks path is answered here; everything else goes on to Flask. The answers keep the app's
+JSON error shape."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from http import HTTPStatus
 from typing import Any
 
 import orjson
-from flask import Flask, current_app
+from flask import Flask
 from werkzeug.wsgi import get_input_stream
 
 from app import db
@@ -73,9 +75,8 @@ ACCEPTED = IntakeAnswer(200)
 
 
 class WebhookIntake:
-    """WSGI middleware answering /webhooks itself, inside the app's context (for the engine,
-    the Redis client and shopifyapp's verifier, as everywhere else), and passing every other
-    request to the Flask app it wraps."""
+    """WSGI middleware answering /webhooks itself and passing every other request on to the
+    Flask app it wraps."""
 
     def __init__(self, app: Flask, wrapped: WsgiApp) -> None:
         self.app = app
@@ -88,8 +89,7 @@ class WebhookIntake:
         if environ.get("REQUEST_METHOD") != "POST":
             return _respond(start_response, IntakeAnswer(405, "webhooks are POSTed"), [("Allow", "POST")])
         try:
-            with self.app.app_context():
-                answer = receive(environ)
+            answer = receive(self.app, environ)
         except Exception:
             # Never a traceback to the caller; Shopify retries a 500 as it does a timeout.
             log.exception("unhandled error in the webhook intake")
@@ -115,14 +115,18 @@ def _respond(
     return [body]
 
 
-def receive(environ: dict[str, Any]) -> IntakeAnswer:
+def receive(app: Flask, environ: dict[str, Any]) -> IntakeAnswer:
     """Verify, persist, answer; 200 only once the delivery is durably stored."""
-    limit = current_app.config["WEBHOOK_MAX_BODY_BYTES"]
+    limit = app.config["WEBHOOK_MAX_BODY_BYTES"]
     declared = _content_length(environ)
-    if declared > limit:
+    if declared is not None and declared > limit:
         log.warning("webhook refused: body of %s bytes is over the limit", declared)
         return IntakeAnswer(413, "webhook body too large")
-    raw = get_input_stream(environ).read(limit + 1)
+    if declared is not None and not environ.get("wsgi.input_terminated"):
+        # WSGI's own bound: read exactly the declared length (werkzeug's wrapper costs more).
+        raw = environ["wsgi.input"].read(declared) if declared else b""
+    else:
+        raw = get_input_stream(environ).read(limit + 1)
     if len(raw) > limit:
         log.warning("webhook refused: body over the limit of %s bytes", limit)
         return IntakeAnswer(413, "webhook body too large")
@@ -132,7 +136,7 @@ def receive(environ: dict[str, Any]) -> IntakeAnswer:
         log.warning("webhook refused: body is not UTF-8")
         return IntakeAnswer(400, "webhook body is not UTF-8 JSON")
     headers = {name: environ.get(key) for name, key in _ENVIRON_KEYS.items()}
-    verified, status = _verify(environ, headers, text)
+    verified, status = _verify(app, environ, headers, text)
     if not verified:
         log.warning("webhook refused: signature check failed (%s)", status)
         return IntakeAnswer(status, "webhook signature could not be verified")
@@ -159,7 +163,7 @@ def receive(environ: dict[str, Any]) -> IntakeAnswer:
     )
     try:
         # One statement in autocommit: the row is durable when it returns.
-        shop_id, is_new = _writer().record_for_domain(domain, delivery)
+        shop_id, is_new = _writer(app).record_for_domain(domain, delivery)
     except DeliveryNotStored:
         log.exception("webhook not stored: database unavailable")
         return IntakeAnswer(503, "temporarily unable to store the webhook")
@@ -174,19 +178,23 @@ def receive(environ: dict[str, Any]) -> IntakeAnswer:
         log.warning("webhook %s from %s recorded as dead letter: %s", topic, domain, malformed)
         return IntakeAnswer(400, malformed)
     if is_new:
-        drain_queue.request_drain(shop_id)
+        drain_queue.request_drain(shop_id, app)
     return ACCEPTED
 
 
-def _content_length(environ: dict[str, Any]) -> int:
+def _content_length(environ: dict[str, Any]) -> int | None:
+    """The declared body length; None when there is none (chunked) or it is unreadable."""
     try:
-        return max(0, int(environ.get("CONTENT_LENGTH") or 0))
+        length = int(environ.get("CONTENT_LENGTH") or "")
     except ValueError:
-        return 0
+        return None
+    return length if length >= 0 else None
 
 
-def _verify(environ: dict[str, Any], headers: dict[str, str | None], raw_body: str) -> tuple[bool, int]:
-    result = clients.shopify_app().verify_webhook_req(
+def _verify(
+    app: Flask, environ: dict[str, Any], headers: dict[str, str | None], raw_body: str
+) -> tuple[bool, int]:
+    result = clients.shopify_app(app).verify_webhook_req(
         {
             "method": environ["REQUEST_METHOD"],
             # Only logged (redacted) by shopifyapp, never verified: the path, not the rebuilt URL.
@@ -213,17 +221,17 @@ def _parse_json_object(raw: bytes) -> str | None:
 _writer_lock = threading.Lock()
 
 
-def _writer() -> DeliveryWriter:
+def _writer(app: Flask) -> DeliveryWriter:
     """The app's delivery writer, on the app's current engine."""
-    engine = db.engine()
-    writer = current_app.extensions.get("orbit_delivery_writer")
+    engine = db.engine(app)
+    writer = app.extensions.get("orbit_delivery_writer")
     if writer is None or writer.engine is not engine:
         with _writer_lock:
-            writer = current_app.extensions.get("orbit_delivery_writer")
+            writer = app.extensions.get("orbit_delivery_writer")
             if writer is None or writer.engine is not engine:
                 if writer is not None:
                     writer.close()
-                writer = current_app.extensions["orbit_delivery_writer"] = DeliveryWriter(engine)
+                writer = app.extensions["orbit_delivery_writer"] = DeliveryWriter(engine)
     return writer
 
 

@@ -21,8 +21,8 @@ def init_app(app: Flask) -> None:
     shopify.Session.setup(api_key=app.config["SHOPIFY_API_KEY"], secret=app.config["SHOPIFY_API_SECRET"])
 
 
-def shopify_app() -> ShopifyApp:
-    return current_app.extensions["shopify_app"]
+def shopify_app(app: Flask | None = None) -> ShopifyApp:
+    return (app or current_app).extensions["shopify_app"]
 
 
 def devstore_url() -> str | None:
