@@ -256,7 +256,10 @@ def main() -> None:
     folder = tempfile.mkdtemp()
     redis_server = EmbeddedRedis(f"{folder}/redis.db")
     redis_url = f"unix://{redis_server.socket_file}"
-    print(f"gunicorn -c gunicorn.conf.py, sync workers {WORKER_COUNTS}; wrk, {CLIENTS} connections, {SECONDS:.0f} s per target")
+    print(
+        f"gunicorn -c gunicorn.conf.py, sync workers {WORKER_COUNTS}; "
+        f"wrk, {CLIENTS} connections, {SECONDS:.0f} s per target"
+    )
     try:
         run("sqlite", f"sqlite:///{folder}/intake.db", redis_url)
         if os.environ.get("DATABASE_URL"):

@@ -54,7 +54,41 @@ def test_unknown_paths_answer_json_404(client):
 
 
 def test_wrong_method_answers_405(client):
-    assert client.get("/webhooks/app").status_code == 405
+    response = client.get("/webhooks/app")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST" and response.json["error"]["status"] == 405
+
+
+@pytest.mark.parametrize("body", [b'{"total_price": NaN}', b'{"id": 1e400}', b"[1, 2]"])
+def test_a_body_the_drain_could_not_read_is_a_dead_letter_from_the_start(
+    app, client, shopify, installed, body
+):
+    # Python's json module reads NaN and 1e400; the drain's orjson does not. The intake reads
+    # with orjson too, so such a body is never stored as pending only to fail in every drain.
+    headers = shopify.webhook_headers("orders/create", DEMO_SHOP, body)
+    response = client.post("/webhooks/orders", data=body, headers=headers)
+    assert response.status_code == 400
+    with app.app_context():
+        row = db.request_session().scalars(select(WebhookDelivery)).one()
+    assert row.status == "dead" and bytes(row.payload) == body
+
+
+def test_an_unexpected_intake_error_answers_json_500_and_is_logged(
+    app, client, shopify, installed, monkeypatch, caplog
+):
+    from webhooks import intake
+
+    def broken_writer(_app):
+        raise RuntimeError("writer exploded")
+
+    monkeypatch.setattr(intake, "_writer", broken_writer)
+    body = json_body({"id": 1})
+    headers = shopify.webhook_headers("orders/create", DEMO_SHOP, body)
+    response = client.post("/webhooks/orders", data=body, headers=headers)
+    assert response.status_code == 500
+    assert response.json == {"error": {"message": "internal error", "status": 500}}
+    assert "writer exploded" not in response.get_data(as_text=True)
+    assert any("writer exploded" in (record.exc_text or "") for record in caplog.records)
 
 
 def test_unsigned_webhook_is_refused_with_401(client, installed):
