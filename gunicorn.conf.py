@@ -2,9 +2,11 @@
 project's folder reads this file (gunicorn's default ./gunicorn.conf.py); `-c` names it elsewhere.
 
 Measured with benchmarks/intake_throughput.py on 2 cores (issue 3): the web process's busiest
-path is the webhook intake, whose sync workers wait on the database's commit, so one worker more
-than there are cores keeps the cores busy; more than that only adds CPU contention (a fifth more
-CPU per request at 2 x cores + 1, and a p99 over 100 ms on PostgreSQL).
+path is the webhook intake, whose sync workers wait on the database's commit and on Redis, so
+more workers than cores keep the cores busy. gunicorn's own starting point, 2 x cores + 1, took
+the most deliveries per second (on PostgreSQL 2,083-2,099/s against 1,922-1,933/s at cores + 1;
+on SQLite 2,649-2,680/s against 2,545-2,560/s), at a p99 of 14-30 ms (the goal is under 50 ms).
+Each worker loads the whole app (~120 MB resident): size WEB_CONCURRENCY to the platform's memory.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 if os.environ.get("PORT"):
     bind = f"0.0.0.0:{os.environ['PORT']}"  # platforms that assign the port (Heroku, Render, Fly)
 # WEB_CONCURRENCY, as gunicorn itself reads it, when the platform sizes the process.
-workers = int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) + 1)
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
 # The heartbeat file each worker touches between requests: on a disk-backed folder a touch can
 # wait behind the journal that the database's fsyncs keep busy (gunicorn's FAQ). /dev/shm is RAM.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -1,5 +1,5 @@
 """Webhook intake under gunicorn (the project's gunicorn.conf.py, with sync workers one per core,
-cores + 1 (that file's default) and (2 x cores) + 1): deliveries/s and p50/p99 latency, beside a
+cores + 1 and (2 x cores) + 1, that file's default): deliveries/s and p50/p99 latency, beside a
 bare Flask endpoint returning 200 under the same gunicorn settings, in the same run. Issue 3's
 goals: >= 1,000 deliveries/s, p99 < 50 ms, >= 40 % of the bare endpoint's rate.
 
@@ -38,8 +38,8 @@ from app.db import normalise_database_url  # noqa: E402
 SECONDS = float(os.environ.get("INTAKE_BENCH_SECONDS", "20"))
 CLIENTS = int(os.environ.get("INTAKE_BENCH_CLIENTS", "8"))
 # Three counts by default, for both servers alike: one sync worker per core; one more, so that a
-# worker waiting on the database's commit leaves its core to another (gunicorn.conf.py's default);
-# and gunicorn's documented starting point, (2 x cores) + 1.
+# worker waiting on the database's commit leaves its core to another; and gunicorn's documented
+# starting point, (2 x cores) + 1 (gunicorn.conf.py's default).
 CORES = os.cpu_count() or 1
 WORKER_COUNTS = [
     int(count)
