@@ -1,0 +1,42 @@
+"""Delivery bodies over PostgreSQL's compression threshold (a real order is 5-20 kB) are stored
+lz4-compressed (migration 0013) and come back byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from app import db
+from tests.conftest import DEMO_SHOP
+from tests.integration.pipeline_helpers import fixture_bytes, install
+
+
+def server_offers_lz4(app) -> bool:
+    with app.app_context():
+        session = db.request_session()
+        if session.get_bind().dialect.name != "postgresql":
+            return False
+        offered = session.execute(
+            text("SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'")
+        ).scalar()
+    return bool(offered) and "lz4" in offered
+
+
+def test_an_order_body_is_stored_lz4_compressed_and_read_back_whole(app, client, shopify):
+    if not server_offers_lz4(app):
+        pytest.skip("column compression with lz4 is PostgreSQL's (14+, built with lz4)")
+    install(client, shopify)
+    body = fixture_bytes("order.json")
+    assert len(body) > 4000  # over the ~2 kB threshold at which PostgreSQL compresses
+    headers = shopify.webhook_headers("orders/create", DEMO_SHOP, body, webhook_id="big-order")
+    assert client.post("/webhooks/orders", data=body, headers=headers).status_code == 200
+    with app.app_context():
+        compression, stored_size, payload = db.request_session().execute(
+            text(
+                "SELECT pg_column_compression(payload), pg_column_size(payload), payload "
+                "FROM webhook_deliveries WHERE webhook_id = 'big-order'"
+            )
+        ).one()
+    assert compression == "lz4"
+    assert stored_size < len(body)
+    assert bytes(payload) == body
