@@ -31,12 +31,16 @@ def test_an_order_body_is_stored_lz4_compressed_and_read_back_whole(app, client,
     headers = shopify.webhook_headers("orders/create", DEMO_SHOP, body, webhook_id="big-order")
     assert client.post("/webhooks/orders", data=body, headers=headers).status_code == 200
     with app.app_context():
-        compression, stored_size, payload = db.request_session().execute(
-            text(
-                "SELECT pg_column_compression(payload), pg_column_size(payload), payload "
-                "FROM webhook_deliveries WHERE webhook_id = 'big-order'"
+        compression, stored_size, payload = (
+            db.request_session()
+            .execute(
+                text(
+                    "SELECT pg_column_compression(payload), pg_column_size(payload), payload "
+                    "FROM webhook_deliveries WHERE webhook_id = 'big-order'"
+                )
             )
-        ).one()
+            .one()
+        )
     assert compression == "lz4"
     assert stored_size < len(body)
     assert bytes(payload) == body
