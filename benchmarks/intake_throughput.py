@@ -8,6 +8,9 @@ customers/update deliveries back to back with distinct webhook ids; a Python gen
 a core of the two from the servers it measures. Every delivery really lands: HMAC check, shop lookup, INSERT
 ... ON CONFLICT DO NOTHING, COMMIT, and the coalesced-drain flag in Redis (embedded redis-server).
 SQLite always; PostgreSQL too when DATABASE_URL is set (a throw-away database).
+
+The body is tests/fixtures/webhooks/customers_create.json (1.5 kB); INTAKE_BENCH_BODY names
+another, e.g. tests/fixtures/webhooks/order.json (10 kB, over PostgreSQL's compression threshold).
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ WORKER_COUNTS = [
 GUNICORN_CONFIG = ROOT / "gunicorn.conf.py"
 SECRET = "bench-secret-0123456789abcdef0123456789"
 SHOP = "bench.myshopify.com"
-BODY = (ROOT / "tests" / "fixtures" / "webhooks" / "customers_create.json").read_bytes()
+BODY_FILE = os.environ.get("INTAKE_BENCH_BODY", "tests/fixtures/webhooks/customers_create.json")
+BODY = (ROOT / BODY_FILE).read_bytes()
 
 
 def free_port() -> int:
@@ -258,7 +262,7 @@ def main() -> None:
     redis_url = f"unix://{redis_server.socket_file}"
     print(
         f"gunicorn -c gunicorn.conf.py, sync workers {WORKER_COUNTS}; "
-        f"wrk, {CLIENTS} connections, {SECONDS:.0f} s per target"
+        f"wrk, {CLIENTS} connections, {SECONDS:.0f} s per target; body of {len(BODY):,} bytes"
     )
     try:
         run("sqlite", f"sqlite:///{folder}/intake.db", redis_url)
