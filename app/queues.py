@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from redis import Redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 
@@ -11,10 +12,11 @@ from app.redis_conn import redis
 QUEUE_NAMES = ("webhooks", "sync", "analytics", "push")
 
 
-def queue(name: str) -> Queue:
+def queue(name: str, connection: Redis | None = None) -> Queue:
+    """The named queue on `connection`, or on the current app's Redis."""
     if name not in QUEUE_NAMES:
         raise ValueError(f"unknown queue {name!r}")
-    return Queue(name, connection=redis(), serializer=JSONSerializer)
+    return Queue(name, connection=connection or redis(), serializer=JSONSerializer)
 
 
 def all_queues() -> list[Queue]:

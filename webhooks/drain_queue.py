@@ -31,16 +31,12 @@ def request_drain(shop_id: int, app: Flask | None = None) -> bool:
     `app` is for callers outside an app context (the webhook intake); others use the current."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     try:
-        if not _flags(app).set_pending(PENDING_FLAG.format(shop_id=shop_id)):
+        flags = _flags(app)
+        if not flags.set_pending(PENDING_FLAG.format(shop_id=shop_id)):
             return False
-        with app.app_context():  # the queue takes the app's Redis from its context
-            queue("webhooks").enqueue(
-                "jobs.drain.drain_shop",
-                shop_id,
-                job_id=drain_job_id(shop_id),
-                result_ttl=0,
-                failure_ttl=86400,
-            )
+        queue("webhooks", flags.client).enqueue(
+            "jobs.drain.drain_shop", shop_id, job_id=drain_job_id(shop_id), result_ttl=0, failure_ttl=86400
+        )
         return True
     except (RedisError, OSError):
         # The row is safely stored; the periodic sweeper will queue its drain later.
