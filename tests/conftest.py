@@ -4,24 +4,20 @@ Redis (embedded, or REDIS_URL), and a real devstore over HTTP. Nothing of ours i
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.db import normalise_database_url
 from app.models import Base
 from devstore.seed import make_demo_shop
 from devstore.server import DevstoreConfig
 from devstore.store import Store
 from devstore.testing import DevstoreServer
-from tests.helpers import ShopifyTestHelper
+from tests.helpers import ShopifyTestHelper, scratch_postgres_database
 
 CLIENT_ID = "orbit-test-client-id"
 CLIENT_SECRET = "orbit-test-client-secret-0123456789abcdef"
@@ -38,15 +34,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not configured:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'orbit-test.db'}"
         return
-    server_url = make_url(normalise_database_url(configured))
-    name = f"orbit_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres_database(configured, "orbit_test_") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

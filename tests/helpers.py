@@ -1,4 +1,5 @@
-"""Signing webhooks and minting session tokens the way Shopify does, valid and invalid."""
+"""Signing webhooks and minting session tokens the way Shopify does, valid and invalid; a free
+port and a scratch PostgreSQL database for tests that start servers or migrate from nothing."""
 
 from __future__ import annotations
 
@@ -6,12 +7,43 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.db import normalise_database_url
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on at the moment of asking."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def scratch_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty database named `prefix` + a random suffix on the PostgreSQL server of
+    `server_url`; its URL is yielded, and it is dropped afterwards (connections and all)."""
+    server = make_url(normalise_database_url(server_url))
+    name = f"{prefix}{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 @dataclass

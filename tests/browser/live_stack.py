@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -16,14 +15,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.helpers import free_port
+
 READY_LINE = re.compile(r"Orbit CRM is running \(ready in [\d.]+ s\): (\S+)")
 DEMO_SHOP = "orbit-demo.myshopify.com"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

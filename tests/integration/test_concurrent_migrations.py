@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 
 from app.db import normalise_database_url
 from app.migrate import alembic_config
+from tests.helpers import scratch_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 4
@@ -39,17 +38,8 @@ def fresh_database_url(database_url, tmp_path) -> Iterator[str]:
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    server = make_url(normalise_database_url(database_url))
-    name = f"orbit_fresh_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres_database(database_url, "orbit_fresh_") as url:
+        yield url
 
 
 def test_processes_migrating_a_fresh_database_at_once_all_succeed(fresh_database_url, tmp_path):

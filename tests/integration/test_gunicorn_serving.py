@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,16 +20,10 @@ from sqlalchemy import select
 from app import db
 from app.models import WebhookDelivery
 from tests.conftest import CLIENT_ID, CLIENT_SECRET, DEMO_SHOP, OLD_CLIENT_SECRET
-from tests.helpers import json_body
+from tests.helpers import free_port, json_body
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

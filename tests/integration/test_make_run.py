@@ -13,13 +13,9 @@ import time
 
 import httpx
 
+from tests.helpers import free_port
+
 READY_LINE = re.compile(r"Orbit CRM is running \(ready in [\d.]+ s\): (\S+)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_make_run_serves_the_demo_store_and_stops_cleanly_on_ctrl_c(tmp_path):

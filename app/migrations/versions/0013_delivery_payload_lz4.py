@@ -22,21 +22,21 @@ branch_labels = None
 depends_on = None
 
 
-def _server_has_lz4() -> bool:
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
+def server_offers_lz4(connection: sa.Connection) -> bool:
+    """Whether the database can compress a column with lz4: PostgreSQL 14+ built with lz4."""
+    if connection.dialect.name != "postgresql":
         return False
-    offered = bind.execute(
+    offered = connection.execute(
         sa.text("SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'")
     ).scalar()
     return bool(offered) and "lz4" in offered
 
 
 def upgrade() -> None:
-    if _server_has_lz4():
+    if server_offers_lz4(op.get_bind()):
         op.execute("ALTER TABLE webhook_deliveries ALTER COLUMN payload SET COMPRESSION lz4")
 
 
 def downgrade() -> None:
-    if _server_has_lz4():
+    if server_offers_lz4(op.get_bind()):
         op.execute("ALTER TABLE webhook_deliveries ALTER COLUMN payload SET COMPRESSION default")
