@@ -39,6 +39,9 @@ sys.path.insert(0, str(ROOT))
 from app.db import normalise_database_url  # noqa: E402
 
 SECONDS = float(os.environ.get("INTAKE_BENCH_SECONDS", "20"))
+# Unmeasured load before each measurement: every worker opens its database and Redis
+# connections and psycopg prepares the insert (after its fifth use on a connection).
+WARM_UP_SECONDS = 2
 CLIENTS = int(os.environ.get("INTAKE_BENCH_CLIENTS", "8"))
 # Three counts by default, for both servers alike: one sync worker per core; one more, so that a
 # worker waiting on the database's commit leaves its core to another; and gunicorn's documented
@@ -85,9 +88,9 @@ end
 """
 
 
-def load(url: str) -> dict[str, float]:
+def load(url: str, seconds: float = SECONDS) -> dict[str, float]:
     """Drive `url` with wrk (C, one thread: it leaves the two cores to gunicorn, which a Python
-    load generator would not) for SECONDS over CLIENTS keep-alive connections."""
+    load generator would not) for `seconds` over CLIENTS keep-alive connections."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is needed (Debian package wrk; `make bench` installs it)")
@@ -120,7 +123,7 @@ def load(url: str) -> dict[str, float]:
         "-c",
         str(CLIENTS),
         "-d",
-        f"{SECONDS:.0f}s",
+        f"{seconds:.0f}s",
         "--timeout",
         "10s",
         "-s",
@@ -164,10 +167,40 @@ def serve(
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return process, url
+            break
         except httpx.TransportError:
             time.sleep(0.2)
-    raise RuntimeError(f"gunicorn for {app_spec} did not start")
+    else:
+        raise RuntimeError(f"gunicorn for {app_spec} did not start")
+    # The first worker answers while the others are still loading the app (about a CPU-second
+    # each for Orbit, nothing for the bare app): measuring then would count their start-up, not
+    # the intake. Wait for every worker to be up and idle, then warm each one's connections.
+    wait_for_idle_workers(process.pid, workers, deadline)
+    load(url, seconds=WARM_UP_SECONDS)
+    return process, url
+
+
+def _cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def wait_for_idle_workers(master: int, workers: int, deadline: float) -> None:
+    """Until the gunicorn master has `workers` children and none of them used CPU for 0.5 s."""
+    previous = None
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{master}/task/{master}/children") as children:
+                pids = [int(pid) for pid in children.read().split()]
+            ticks = sum(_cpu_ticks(pid) for pid in pids)
+        except (OSError, ValueError):
+            pids, ticks = [], None
+        if len(pids) == workers and ticks is not None and ticks == previous:
+            return
+        previous = ticks
+        time.sleep(0.5)
+    raise RuntimeError("gunicorn's workers did not settle")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -215,10 +248,11 @@ def run(label: str, database_url: str, redis_url: str) -> None:
             baseline = load(bare_url)
         finally:
             stop(bare)
-        with engine.connect() as connection:
-            before = connection.execute(text("SELECT count(*) FROM webhook_deliveries")).scalar()
         orbit, orbit_url = serve("app:create_app()", env, workers)
         try:
+            # Counted after the warm-up, whose deliveries are stored too.
+            with engine.connect() as connection:
+                before = connection.execute(text("SELECT count(*) FROM webhook_deliveries")).scalar()
             intake = load(orbit_url)
         finally:
             stop(orbit)
