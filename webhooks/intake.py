@@ -99,6 +99,10 @@ class WebhookIntake:
 
 def init_app(app: Flask) -> None:
     app.wsgi_app = WebhookIntake(app, app.wsgi_app)  # type: ignore[method-assign]
+    # Built with the app, not by its first delivery: compiling the writer's statements configures
+    # every ORM mapper (~25 ms of CPU), which a gunicorn worker then pays before it takes
+    # requests, and gunicorn.conf.py freezes out of the GC with the rest of the app.
+    _writer(app)
 
 
 def _respond(
