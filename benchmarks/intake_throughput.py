@@ -3,7 +3,8 @@ cores + 1 and (2 x cores) + 1, that file's default): deliveries/s and p50/p99 la
 bare Flask endpoint returning 200 under the same gunicorn settings, in the same run. Issue 3's
 goals: >= 1,000 deliveries/s, p99 < 50 ms, >= 40 % of the bare endpoint's rate.
 
-The load generator is wrk (C, one thread, CLIENTS connections, SECONDS per target) sending signed
+The load generator is wrk (C, one thread, CLIENTS connections, SECONDS per target in ROUNDS rounds
+that alternate the two servers, both up, settled and warmed first) sending signed
 customers/update deliveries back to back with distinct webhook ids; a Python generator would take
 a core of the two from the servers it measures. Every delivery really lands: HMAC check, shop lookup, INSERT
 ... ON CONFLICT DO NOTHING, COMMIT, and the coalesced-drain flag in Redis (embedded redis-server).
@@ -22,6 +23,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +44,8 @@ SECONDS = float(os.environ.get("INTAKE_BENCH_SECONDS", "20"))
 # Unmeasured load before each measurement: every worker opens its database and Redis
 # connections and psycopg prepares the insert (after its fifth use on a connection).
 WARM_UP_SECONDS = 2
+# The measured SECONDS per target are split into this many rounds, alternating the two servers.
+ROUNDS = int(os.environ.get("INTAKE_BENCH_ROUNDS", "4"))
 CLIENTS = int(os.environ.get("INTAKE_BENCH_CLIENTS", "8"))
 # Three counts by default, for both servers alike: one sync worker per core; one more, so that a
 # worker waiting on the database's commit leaves its core to another; and gunicorn's documented
@@ -138,6 +142,7 @@ def load(url: str, seconds: float = SECONDS) -> dict[str, float]:
     return {
         "requests": int(requests),
         "failures": int(failures),
+        "seconds": duration_us / 1e6,
         "rate": requests / (duration_us / 1e6),
         "p50_ms": p50_us / 1000,
         "p99_ms": p99_us / 1000,
@@ -245,19 +250,16 @@ def run(label: str, database_url: str, redis_url: str) -> None:
     for workers in WORKER_COUNTS:
         bare, bare_url = serve("bare_app:app", env, workers, chdir=ROOT / "benchmarks" / "intake")
         try:
-            baseline = load(bare_url)
+            orbit, orbit_url = serve("app:create_app()", env, workers)
+            try:
+                # Counted after the warm-up, whose deliveries are stored too.
+                before = count_deliveries(engine)
+                baseline, intake, ratios = interleaved(bare_url, orbit_url)
+            finally:
+                stop(orbit)
         finally:
             stop(bare)
-        orbit, orbit_url = serve("app:create_app()", env, workers)
-        try:
-            # Counted after the warm-up, whose deliveries are stored too.
-            with engine.connect() as connection:
-                before = connection.execute(text("SELECT count(*) FROM webhook_deliveries")).scalar()
-            intake = load(orbit_url)
-        finally:
-            stop(orbit)
-        with engine.connect() as connection:
-            stored = connection.execute(text("SELECT count(*) FROM webhook_deliveries")).scalar() - before
+        stored = count_deliveries(engine) - before
         print(f"gunicorn -w {workers}:")
         for name, figures in (("bare 200", baseline), (f"intake {label}", intake)):
             print(
@@ -266,11 +268,43 @@ def run(label: str, database_url: str, redis_url: str) -> None:
             )
         # wrk counts the requests answered within its time; a few more were in flight and stored.
         print(
-            f"{'':>18}  intake = {100 * intake['rate'] / baseline['rate']:.0f} % of bare; "
+            f"{'':>18}  intake = {100 * intake['rate'] / baseline['rate']:.0f} % of bare "
+            f"(rounds {min(ratios):.0f}-{max(ratios):.0f} %); "
             f"rows stored {stored} (of {intake['requests'] - intake['failures']} answered 200); "
             f"load average {os.getloadavg()[0]:.1f}"
         )
     engine.dispose()
+
+
+def count_deliveries(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM webhook_deliveries")).scalar()
+
+
+def interleaved(bare_url: str, orbit_url: str) -> tuple[dict, dict, list[float]]:
+    """ROUNDS alternating rounds of SECONDS / ROUNDS each, bare first: on a shared machine whose
+    other load drifts, the two servers then see the same conditions, where one long run each
+    compared a quiet minute with a busy one. Rates are over all rounds; p50 is the rounds'
+    median, p99 the worst round's."""
+    seconds = SECONDS / ROUNDS
+    rounds: dict[str, list[dict[str, float]]] = {"bare": [], "intake": []}
+    for _ in range(ROUNDS):
+        rounds["bare"].append(load(bare_url, seconds=seconds))
+        rounds["intake"].append(load(orbit_url, seconds=seconds))
+    combined = {name: combine(results) for name, results in rounds.items()}
+    ratios = [100 * i["rate"] / b["rate"] for b, i in zip(rounds["bare"], rounds["intake"], strict=True)]
+    return combined["bare"], combined["intake"], ratios
+
+
+def combine(results: list[dict[str, float]]) -> dict[str, float]:
+    requests = sum(result["requests"] for result in results)
+    return {
+        "requests": requests,
+        "failures": sum(result["failures"] for result in results),
+        "rate": requests / sum(result["seconds"] for result in results),
+        "p50_ms": statistics.median(result["p50_ms"] for result in results),
+        "p99_ms": max(result["p99_ms"] for result in results),
+    }
 
 
 def postgres_database(configured: str):
