@@ -16,7 +16,7 @@ from app import create_app, db
 from app.models import Customer, WebhookDelivery, utcnow
 from app.queues import all_queues
 from app.redis_conn import redis
-from jobs.drain import RETRY_BACKOFF, retry_dead_letter
+from jobs.drain import RETRY_BACKOFF, due_deliveries, retry_dead_letter
 from jobs.sweeper import sweep
 from tests.conftest import CLIENT_ID, CLIENT_SECRET, DEMO_SHOP
 from tests.integration.pipeline_helpers import deliveries, drain, fixture, install, post
@@ -128,3 +128,45 @@ def test_with_redis_stopped_deliveries_answer_200_and_are_applied_after_it_retur
     assert ids == [9000, 9001, 9002]
     assert [d.status for d in deliveries(app)] == ["processed"] * 3
     assert shop_id and DEMO_SHOP
+
+
+def test_due_rows_come_pending_and_retry_due_merged_in_triggered_at_order(app, client, shopify):
+    """Pending rows and failed rows whose retry is due share one order; failed rows not yet due,
+    dead letters, finished rows and other shops' rows are left out, and the limit cuts the
+    merged list, not each status's."""
+    shop_id = install(client, shopify)
+    start = utcnow() - timedelta(hours=1)
+    kinds = {
+        "pending": ("pending", None),
+        "due": ("failed", utcnow() - timedelta(seconds=5)),
+        "later": ("failed", utcnow() + timedelta(minutes=5)),
+        "dead": ("dead", None),
+        "done": ("processed", None),
+    }
+    # Minute by minute: pending, due, later, dead, done, pending, due, ... and two rows sharing a
+    # triggered_at, where the id decides.
+    plan = [list(kinds)[n % len(kinds)] for n in range(25)]
+    with app.app_context(), db.transaction() as session:
+        for n, kind in enumerate(plan):
+            status, next_attempt_at = kinds[kind]
+            session.add(
+                WebhookDelivery(
+                    shop_id=shop_id,
+                    webhook_id=f"merge-{n}",
+                    topic="customers/update",
+                    triggered_at=start + timedelta(minutes=n // 2 * 2 if n in (0, 1) else n),
+                    received_at=utcnow(),
+                    payload=b"{}",
+                    status=status,
+                    attempts=1 if status == "failed" else 0,
+                    next_attempt_at=next_attempt_at,
+                )
+            )
+    wanted = [f"merge-{n}" for n, kind in enumerate(plan) if kind in ("pending", "due")]
+    with app.app_context(), db.transaction() as session:
+        everything = due_deliveries(session, shop_id, limit=100)
+        first_few = due_deliveries(session, shop_id, limit=5)
+        nothing = due_deliveries(session, shop_id + 1000, limit=100)
+    assert [row.webhook_id for row in everything] == wanted
+    assert [row.webhook_id for row in first_few] == wanted[:5]
+    assert nothing == []
