@@ -52,12 +52,14 @@ def _chunks(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _guarded_upsert_many(
-    session: Session, model: Any, shop_id: int, rows: list[dict[str, Any]], extra_guard: Sequence[Any] = ()
+    session: Session, model: Any, shop_id: int, rows: list[dict[str, Any]], null_guards: tuple[str, ...] = ()
 ) -> dict[int, int]:
-    """shopify_id -> row id of every row written (new, or fresh enough to update)."""
+    """shopify_id -> row id of every row written (new, or fresh enough to update, with the
+    `null_guards` columns of the stored row still NULL)."""
     now = utcnow()
     if pg_copy.is_postgresql(session):
-        return pg_copy.write_rows(session, model, shop_id, rows, now, extra_guard=extra_guard)[0]
+        return pg_copy.write_rows(session, model, shop_id, rows, now, null_guards=null_guards)[0]
+    guards = [model.__table__.c[name].is_(None) for name in null_guards]
     written: dict[int, int] = {}
     for chunk in _chunks([{"shop_id": shop_id, **row} for row in rows]):
         statement = dialect_insert(session)(model).values(chunk)
@@ -68,7 +70,7 @@ def _guarded_upsert_many(
         statement = statement.on_conflict_do_update(
             index_elements=["shop_id", "shopify_id"],
             set_=changes,
-            where=and_(freshness(model, statement.excluded), *extra_guard),
+            where=and_(freshness(model, statement.excluded), *guards),
         ).returning(model.shopify_id, model.id)
         written.update({shopify_id: row_id for shopify_id, row_id in session.execute(statement)})
     return written
@@ -84,9 +86,7 @@ def _customer_rows(records: Sequence[CustomerRecord]) -> list[dict[str, Any]]:
 def upsert_customers(session: Session, shop_id: int, records: Sequence[CustomerRecord]) -> int:
     if pg_copy.is_postgresql(session):
         return write_customers(session, shop_id, prepare_customers(records))
-    written = _guarded_upsert_many(
-        session, Customer, shop_id, _customer_rows(records), (Customer.redacted_at.is_(None),)
-    )
+    written = _guarded_upsert_many(session, Customer, shop_id, _customer_rows(records), ("redacted_at",))
     mark_dirty(session, shop_id, written, refresh=False)
     return len(written)
 
@@ -100,9 +100,7 @@ def prepare_customers(records: Sequence[CustomerRecord]) -> pg_copy.CopyReady | 
 def write_customers(session: Session, shop_id: int, ready: pg_copy.CopyReady | None) -> int:
     if ready is None:
         return 0
-    written, _ = pg_copy.write_rows(
-        session, Customer, shop_id, ready, utcnow(), extra_guard=(Customer.redacted_at.is_(None),)
-    )
+    written, _ = pg_copy.write_rows(session, Customer, shop_id, ready, utcnow(), null_guards=("redacted_at",))
     mark_dirty(session, shop_id, written, refresh=False)
     return len(written)
 

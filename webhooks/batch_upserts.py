@@ -56,9 +56,8 @@ def _write(
         by_columns.setdefault(tuple(row), []).append(row)
     for names, group in by_columns.items():
         if dialect == "postgresql":
-            guards = [model.__table__.c[name].is_(None) for name in null_guards]
             now = datetime.now(UTC)
-            written.update(pg_copy.guarded_upsert_rows(session, model, shop_id, group, now, guards))
+            written.update(pg_copy.guarded_upsert_rows(session, model, shop_id, group, now, null_guards))
             continue
         key = (dialect, model.__tablename__, names, null_guards)
         statement = _RETURNING.get(key)

@@ -151,23 +151,42 @@ def guarded_upsert_staged(
     staging: str,
     columns: Sequence[str],
     now: datetime,
-    extra_guard: Sequence[Any] = (),
+    null_guards: tuple[str, ...] = (),
 ) -> dict[int, int]:
     """INSERT the staged rows, or UPDATE where the stored row is fresh enough (the freshness
-    guard and `extra_guard`); shopify_id -> row id of every row written."""
+    guard, and the `null_guards` columns still NULL); shopify_id -> row id of every row written."""
+    statement = _guarded_upsert_statement(model, staging, tuple(columns), null_guards)
+    return dict(session.execute(statement, {"shop_id": shop_id, "now": now}).all())
+
+
+# Built statements by (table, staging table, columns, guards): the shop and the time are bound
+# at execution. Building one (the staging table's columns, the excluded alias of a wide table)
+# cost about 0.7 ms, several times per drain batch.
+_GUARDED_UPSERTS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+def _guarded_upsert_statement(
+    model: Any, staging: str, columns: tuple[str, ...], null_guards: tuple[str, ...]
+) -> Any:
+    key = (model.__tablename__, staging, columns, null_guards)
+    statement = _GUARDED_UPSERTS.get(key)
+    if statement is not None:
+        return statement
     target = model.__table__
     staged = table(staging, *(column(name, target.c[name].type) for name in columns))
-    stamp = bindparam("now", now, type_=target.c.updated_at.type)
-    source = select(bindparam("shop_id", shop_id, type_=target.c.shop_id.type), *staged.c, stamp, stamp)
+    stamp = bindparam("now", type_=target.c.updated_at.type)
+    source = select(bindparam("shop_id", type_=target.c.shop_id.type), *staged.c, stamp, stamp)
     statement = pg_insert(target).from_select(["shop_id", *columns, "created_at", "updated_at"], source)
     changes = {name: statement.excluded[name] for name in columns if name != "shopify_id"}
     changes["updated_at"] = statement.excluded.updated_at
+    guards = (target.c[name].is_(None) for name in null_guards)
     statement = statement.on_conflict_do_update(
         index_elements=["shop_id", "shopify_id"],
         set_=changes,
-        where=and_(freshness(target.c, statement.excluded), *extra_guard),
+        where=and_(freshness(target.c, statement.excluded), *guards),
     ).returning(target.c.shopify_id, target.c.id)
-    return dict(session.execute(statement).all())
+    _GUARDED_UPSERTS[key] = statement
+    return statement
 
 
 def guarded_upsert_rows(
@@ -176,12 +195,12 @@ def guarded_upsert_rows(
     shop_id: int,
     rows: list[dict[str, Any]] | CopyReady,
     now: datetime,
-    extra_guard: Sequence[Any] = (),
+    null_guards: tuple[str, ...] = (),
 ) -> dict[int, int]:
     """stage() then guarded_upsert_staged(): the rows (one column set) written with the
     freshness guard; shopify_id -> row id of every row written."""
     staging, columns = stage(session, model, rows)
-    return guarded_upsert_staged(session, model, shop_id, staging, columns, now, extra_guard)
+    return guarded_upsert_staged(session, model, shop_id, staging, columns, now, null_guards)
 
 
 def stored_ids(session: Session, model: Any, shop_id: int, shopify_ids: list[int]) -> set[int]:
@@ -233,7 +252,7 @@ def write_rows(
     rows: list[dict[str, Any]] | CopyReady,
     now: datetime,
     stored: set[int] | None = None,
-    extra_guard: Sequence[Any] = (),
+    null_guards: tuple[str, ...] = (),
 ) -> tuple[dict[int, int], set[int]]:
     """The rows (one column set, one per id) written with the guarded upsert's rules: those not
     stored yet by COPY (`copy_new_rows`), the others through the staging table. `stored`: the ids
@@ -247,11 +266,11 @@ def write_rows(
     new = ready.subset(lambda shopify_id: shopify_id not in stored)
     copied = copy_new_rows(session, model, shop_id, new, now)
     if copied is None:  # a concurrent writer got there first: every row takes the guarded path
-        return guarded_upsert_rows(session, model, shop_id, ready, now, extra_guard), set()
+        return guarded_upsert_rows(session, model, shop_id, ready, now, null_guards), set()
     written = dict(copied)
     if len(new.rows) < len(ready.rows):
         old = ready.subset(lambda shopify_id: shopify_id in stored)
-        written.update(guarded_upsert_rows(session, model, shop_id, old, now, extra_guard))
+        written.update(guarded_upsert_rows(session, model, shop_id, old, now, null_guards))
     return written, set(copied)
 
 
