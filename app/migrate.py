@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # The PostgreSQL advisory lock held while migrating: any number of our own, the same everywhere.
 MIGRATION_LOCK_KEY = 0x0B17C4A0
+LOCK_RETRY_SECONDS = 0.2
 
 
 def alembic_config(database_url: str) -> Config:
@@ -41,15 +43,24 @@ def migration_lock(database_url: str) -> Iterator[None]:
     worker, each host), and upgrades running side by side on a fresh database collide half-way
     (a CREATE of what another has just created: the worker fails to boot and gunicorn stops).
     The others wait here, then find the schema current and do nothing. PostgreSQL: an advisory
-    lock, held by a connection of its own for the duration. SQLite (one host): a file lock
-    beside the database file. An in-memory database belongs to one process and needs none."""
+    lock, held by a connection of its own for the duration (the others try again every 0.2 s).
+    SQLite (one host): a file lock beside the database file. An in-memory database belongs to
+    one process and needs none."""
     url = make_url(normalise_database_url(database_url))
     if url.get_backend_name() == "postgresql":
         engine = create_engine(url, poolclass=NullPool)
         try:
             with engine.connect() as connection:
                 # Session-level: it outlives the statement's transaction, ends with the connection.
-                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                # Tried and retried, never waited for inside one statement: a statement waiting
+                # for the lock holds a snapshot, and a migration that builds an index
+                # CONCURRENTLY waits until every older snapshot is gone, so it waited for the
+                # processes that were waiting for it (a cycle PostgreSQL does not detect).
+                while not connection.execute(
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                ).scalar():
+                    connection.commit()
+                    time.sleep(LOCK_RETRY_SECONDS)
                 connection.commit()
                 yield
         finally:
