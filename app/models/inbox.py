@@ -14,7 +14,8 @@ class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         UniqueConstraint("shop_id", "webhook_id", name="uq_webhook_deliveries_shop_webhook"),
-        Index("ix_webhook_deliveries_pending", "shop_id", "status", "triggered_at"),
+        # The drain's order, id included so that no plan sorts (migration 0014).
+        Index("ix_webhook_deliveries_pending", "shop_id", "status", "triggered_at", "id"),
         # Added by migration 0002_pipeline: the sweeper's cross-shop search for due rows.
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     )
