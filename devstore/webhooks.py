@@ -200,6 +200,16 @@ class WebhookSender:
                 self._condition.wait(remaining)
             return True
 
+    def drop_retries(self) -> int:
+        """Forget every scheduled retry (for tests: one test's undeliverable webhooks must not
+        keep a later test's wait_idle waiting); how many there were. A retry already running
+        finishes."""
+        with self._condition:
+            dropped = len(self._queue)
+            self._queue.clear()
+            self._condition.notify_all()
+            return dropped
+
     def close(self) -> None:
         with self._condition:
             self._closed = True
