@@ -3,9 +3,11 @@ project's folder reads this file (gunicorn's default ./gunicorn.conf.py); `-c` n
 
 Measured with benchmarks/intake_throughput.py on 2 cores (issue 3): the web process's busiest
 path is the webhook intake, whose sync workers wait on the database's commit and on Redis, so
-more workers than cores keep the cores busy. gunicorn's own starting point, 2 x cores + 1, took
-the most deliveries per second (on PostgreSQL 2,083-2,099/s against 1,922-1,933/s at cores + 1;
-on SQLite 2,649-2,680/s against 2,545-2,560/s), at a p99 of 14-30 ms (the goal is under 50 ms).
+more workers than cores can keep the cores busy. On this machine, where the database and the
+load generator share the two cores, 2, 3 and 5 workers took about as many deliveries per second
+(steady state, every worker loaded: PostgreSQL 1,577-1,650/s, 1,542-1,688/s, 1,562-1,584/s;
+SQLite 1,929-1,941/s, 2,029-2,236/s, 1,939-2,147/s) at a p99 of 9-18 ms (goal: < 50 ms), so
+the default is gunicorn's own starting point, 2 x cores + 1.
 Each worker loads the whole app (~120 MB resident): size WEB_CONCURRENCY to the platform's memory.
 """
 
