@@ -11,6 +11,8 @@ thread beside the parse, both in one process), 259.2 s at 081801c: customers 28.
 orders 230.8 s (21,668/s; 35.0 s CPU in this process, 126.3 s in PostgreSQL's backend), with the
 parse in two child processes (jobs/backfill_parse.py), no foreign keys on orders and order_lines
 and new rows COPYed straight into their tables. The parse processes' CPU is in neither figure.
+Again at 9a60783 (statements kept per column set): 291.2 s, customers 33.8 s, orders 257.4 s
+(4.8 + 37.8 s CPU in this process, 23.9 + 141.4 s in the backend), on a busier day.
 
 The JSONL files are generated once into var/bench/ (gitignored) in the shape Orbit's bulk queries
 return (grouped: each order's line items directly below it) and reused by later runs. The
