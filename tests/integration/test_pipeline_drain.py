@@ -154,7 +154,7 @@ def test_due_rows_come_pending_and_retry_due_merged_in_triggered_at_order(app, c
                     shop_id=shop_id,
                     webhook_id=f"merge-{n}",
                     topic="customers/update",
-                    triggered_at=start + timedelta(minutes=n // 2 * 2 if n in (0, 1) else n),
+                    triggered_at=start + timedelta(minutes=0 if n < 2 else n),
                     received_at=utcnow(),
                     payload=b"{}",
                     status=status,
